@@ -1,0 +1,489 @@
+/*
+ * Copyright (c) 2026 The mult developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+#ifndef EXTERN_H
+#define EXTERN_H
+
+#include "sysno.h"
+
+/*
+ * A real pid that can never exist: above PID_MAX_LIMIT (4194304), and
+ * small enough to survive in a CPU clock id (pid << 3 in 32 bits).  An
+ * argument naming something outside the instance is rewritten to it, so
+ * the kernel itself answers exactly as for a pid that does not exist.
+ */
+#define GHOST_PID	0x0fffffff
+
+/*
+ * The scratch area: a sealed memfd mapped read-only and shared at a fixed
+ * address in every instance process that needs one.  The supervisor
+ * writes it through its own mapping; the instance can neither write it
+ * (no VM_WRITE, no VM_MAYWRITE, shared so FOLL_FORCE cannot COW it) nor
+ * unmap, remap or reprotect it (those calls are trapped below SCRATCH_END).
+ */
+#define SCRATCH_ADDR	0x10000UL
+#define SCRATCH_LEN	(192UL * 1024)
+#define SCRATCH_BLOCK	0x10000UL	/* filter granularity */
+#define SCRATCH_END	(SCRATCH_ADDR + SCRATCH_LEN)
+#define SCRATCH_UNIT	256
+#define SCRATCH_UNITS	(SCRATCH_LEN / SCRATCH_UNIT)	/* a multiple of 64 */
+
+/* Registers of a system call stop, in ABI-neutral names. */
+enum reg {
+	R_NR,		/* system call number (orig_rax) */
+	R_RET,		/* return value (rax) */
+	R_A0,		/* arguments, in ABI order */
+	R_A1,
+	R_A2,
+	R_A3,
+	R_A4,
+	R_A5,
+	R_IP,		/* instruction pointer */
+	R__MAX
+};
+
+/*
+ * One ABI the CPU accepts.  The native one and the compat ones live in
+ * the same arch file; generic code never names an architecture.
+ */
+struct pers {
+	const char	*p_name;	/* "x86_64", "i386" */
+	uint32_t	 p_audit;	/* AUDIT_ARCH_* */
+	uint32_t	 p_scmp;	/* SCMP_ARCH_* */
+	int		 p_compat;	/* 32-bit arguments */
+	size_t		 p_off[R__MAX];	/* offsets in struct user_regs */
+	uint16_t	*p_sn;		/* nr -> SN_*, SN__MAX if unknown */
+	int		*p_nr;		/* SN_* -> nr, -1 if none */
+	int		 p_nrmax;	/* size of p_sn */
+};
+
+/* The machine: every personality, and the instruction length of a call. */
+struct arch {
+	const struct pers	*a_native;
+	struct pers		*a_pers[3];	/* NULL-terminated */
+	uint32_t		 a_x32;		/* audit arch of x32, or 0 */
+	int			 a_insnlen;	/* syscall / int $0x80 */
+};
+extern struct arch arch;
+int		 arch_init(void);
+struct pers	*arch_pers(uint32_t);
+
+/*
+ * Virtual ids.  An entry lives while a task has it as tid or a process
+ * has it as pgid or sid; its real pid cannot be reused before that,
+ * because the supervisor reaps or sees every task die first.
+ */
+struct vid {
+	RB_ENTRY(vid)	 v_rent;	/* by real id */
+	RB_ENTRY(vid)	 v_vent;	/* by virtual id */
+	pid_t		 v_real;
+	pid_t		 v_virt;
+	int		 v_refs;
+};
+RB_HEAD(vid_rtree, vid);
+RB_HEAD(vid_vtree, vid);
+int		 vid_rcmp(const struct vid *, const struct vid *);
+int		 vid_vcmp(const struct vid *, const struct vid *);
+RB_PROTOTYPE(vid_rtree, vid, v_rent, vid_rcmp)
+RB_PROTOTYPE(vid_vtree, vid, v_vent, vid_vcmp)
+
+struct vmap {
+	struct vid_rtree	 vm_real;
+	struct vid_vtree	 vm_virt;
+	pid_t			 vm_next;	/* next virtual id to try */
+	pid_t			 vm_max;	/* pid_max */
+	size_t			 vm_count;
+};
+
+void		 vmap_init(struct vmap *, pid_t);
+void		 vmap_clear(struct vmap *);
+struct vid	*vmap_add(struct vmap *, pid_t);
+struct vid	*vmap_real(const struct vmap *, pid_t);
+struct vid	*vmap_virt(const struct vmap *, pid_t);
+void		 vmap_ref(struct vid *);
+void		 vmap_unref(struct vmap *, struct vid *);
+pid_t		 vmap_r2v(const struct vmap *, pid_t);
+pid_t		 vmap_v2r(const struct vmap *, pid_t);
+
+/*
+ * The instance's scratch memfd.  One for the whole instance: every
+ * address space maps it at SCRATCH_ADDR, and a call holds its units
+ * until its exit stop.
+ */
+struct scratch {
+	int		 s_fd;		/* read-write, the supervisor's */
+	int		 s_rofd;	/* read-only, what tracees get */
+	uint8_t		*s_base;	/* the supervisor's mapping */
+	dev_t		 s_dev;
+	ino_t		 s_ino;
+	uint64_t	 s_used[SCRATCH_UNITS / 64];
+};
+
+enum mm_state {
+	MM_NONE,	/* no scratch yet */
+	MM_FD,		/* a read-only fd was installed (m_fd) */
+	MM_MAPPED,	/* mapped; the fd still to be closed */
+	MM_READY,
+	MM_FAILED	/* could not map it: memory calls are denied */
+};
+
+/* An address space; vfork children and threads share one. */
+struct mm {
+	int		 m_refs;
+	enum mm_state	 m_state;
+	int		 m_fd;		/* in the tracee, MM_FD and MM_MAPPED */
+	pid_t		 m_busy;	/* tid running an injected call */
+};
+
+/* A process (thread group), as a PID namespace's init would see it. */
+struct proc {
+	TAILQ_ENTRY(proc)	 p_entry;	/* all processes */
+	TAILQ_ENTRY(proc)	 p_sibling;
+	TAILQ_HEAD(, proc)	 p_children;
+	struct proc		*p_parent;	/* NULL: outside (the root) */
+	struct vid		*p_pid;
+	struct vid		*p_pgid;	/* NULL: outside */
+	struct vid		*p_sid;		/* NULL: outside */
+	int			 p_threads;	/* live traced tasks */
+	int			 p_flags;
+#define P_SUBREAPER	 0x01
+#define P_DEAD		 0x02	/* every task dead: a zombie */
+#define P_ROOT		 0x04
+	int			 p_pidfd;	/* pins the struct pid */
+};
+TAILQ_HEAD(proclist, proc);
+
+/* A memory range the handler put in scratch for one call. */
+struct sbuf {
+	size_t		 off;		/* offset in scratch, or SIZE_MAX */
+	size_t		 len;
+};
+
+/*
+ * One system call in flight in one task: the values read at the stop,
+ * the registers to restore at the exit stop, and handler state.
+ */
+struct call {
+	int		 c_sn;		/* SN_*, or SN__MAX */
+	const struct pers *c_pers;
+	uint64_t	 c_nr;
+	uint64_t	 c_arg[6];	/* as the instance passed them */
+	uint64_t	 c_ip;
+	int64_t		 c_ret;		/* at the exit stop */
+	unsigned int	 c_restore;	/* argument registers to restore */
+	uint64_t	 c_raw[6];	/* their values before */
+	struct sbuf	 c_sbuf;	/* scratch held until the exit stop */
+	struct vid	*c_hold[2];	/* targets held while in flight */
+	int64_t		 c_aux[6];	/* handler state */
+	int		 c_fan;		/* fan-out step, -1 if none */
+	pid_t		*c_fanv;	/* fan-out targets, real */
+	int		 c_fann;
+	int64_t		 c_fanret;
+	int		 c_fanmode;	/* FAN_* */
+};
+
+enum fanmode {
+	FAN_KILL,	/* kill(-1): 0 unless an error other than EPERM */
+	FAN_GETPRIO,	/* highest value */
+	FAN_SETPRIO	/* ESRCH if none, else the last EPERM/EACCES */
+};
+
+/* What a handler wants done with the stopped task. */
+enum verdict {
+	V_CONT,		/* resume; no exit stop */
+	V_EXIT,		/* resume and stop at the exit of the call */
+	V_PARK,		/* leave it stopped; someone else resumes it */
+	V_AGAIN		/* at exit: rewound to run again (fan-out) */
+};
+
+enum tstate {
+	TS_NEW,		/* seen stopping, parent's event not yet */
+	TS_BORN,	/* parent's event seen, first stop not yet */
+	TS_RUN,		/* running, no call of ours in flight */
+	TS_CALL,	/* an exit stop is expected */
+	TS_INJECT,	/* running a call the supervisor injected */
+	TS_PARKED	/* waiting for another task's injection */
+};
+
+/* One traced task (thread). */
+struct tracee {
+	RB_ENTRY(tracee)	 t_entry;
+	TAILQ_ENTRY(tracee)	 t_wait;	/* parked on an mm */
+	pid_t			 t_tid;		/* real */
+	struct vid		*t_id;
+	struct proc		*t_proc;
+	struct mm		*t_mm;
+	enum tstate		 t_state;
+	int			 t_flags;
+#define T_SEEN		 0x01	/* first stop arrived */
+#define T_CHILDTID	 0x02	/* rewrite t_ctid at the first stop */
+#define T_INCALL	 0x04	/* in a seccomp-stopped call */
+#define T_FORKRET	 0x08	/* translate the fork return at exit */
+	uint64_t		 t_ctid;	/* CLONE_CHILD_SETTID address */
+	pid_t			 t_newchild;	/* for T_FORKRET */
+	struct call		 t_call;
+	struct call		 t_stash;	/* fan-out under a handler */
+	int			 t_stashed;
+	uint64_t		 t_robust;	/* set_robust_list head */
+	size_t			 t_robustlen;
+	uint64_t		 t_saved[32];	/* user_regs, for injection */
+};
+RB_HEAD(tracee_tree, tracee);
+int		 tracee_cmp(const struct tracee *, const struct tracee *);
+RB_PROTOTYPE(tracee_tree, tracee, t_entry, tracee_cmp)
+
+/* An instance. */
+struct interp {
+	struct vmap		 i_vmap;
+	struct tracee_tree	 i_tracees;
+	struct proclist		 i_procs;
+	size_t			 i_ntasks;
+	struct proc		*i_root;
+	pid_t			 i_rootpid;
+	int			 i_status;	/* wait status of the root */
+	int			 i_done;
+	int			 i_verbose;
+	interpose_log_fn	 i_log;
+	void			*i_logarg;
+	TAILQ_HEAD(, tracee)	 i_parked;	/* waiting for scratch */
+	struct scratch		*i_scr;		/* NULL: none */
+	int			 i_notify;	/* seccomp listener, or -1 */
+	int			 i_rootstop;	/* group stop signal, or 0 */
+	struct deny		*i_denied;	/* already logged */
+};
+
+/* One log line per call site and reason. */
+struct deny {
+	struct deny	*d_next;
+	int		 d_sn;
+	uint64_t	 d_ip;
+	const char	*d_why;
+};
+
+/* Condition under which a row traps: arg[a] & mask op value. */
+enum hop {
+	HOP_EQ,		/* (arg & mask) == val */
+	HOP_NE,		/* arg != val */
+	HOP_LT,		/* arg < val, unsigned */
+	HOP__MAX
+};
+
+struct hcond {
+	int		 arg;
+	enum hop	 op;
+	uint64_t	 mask;
+	uint64_t	 val;
+	const char	*name;	/* of val, for docs/syscalls.md */
+};
+
+#define HRULE_MAX	2
+struct hrule {
+	int		 n;
+	struct hcond	 c[HRULE_MAX];	/* ANDed */
+};
+
+enum hclass {
+	HC_ID,		/* ids of the caller */
+	HC_CREATE,	/* fork, clone, exec */
+	HC_WAIT,
+	HC_SIGNAL,
+	HC_PID,		/* a pid argument */
+	HC_OWNER,	/* fd owners, terminals */
+	HC_SOCKET,
+	HC_TIMER,
+	HC_IPC,
+	HC_FUTEX,
+	HC_MEMORY,	/* protects the scratch area */
+	HC_DENY,	/* cannot be virtualised */
+	HC__MAX
+};
+
+struct handler {
+	enum verdict	(*enter)(struct interp *, struct tracee *,
+			    struct call *);
+	enum verdict	(*exit)(struct interp *, struct tracee *,
+			    struct call *);
+	enum hclass	 class;
+	int		 err;		/* for h_deny: errno */
+	int		 stops;		/* typical stops */
+	const char	*how;		/* for docs/syscalls.md */
+	struct hrule	 rule[8];	/* ORed; none: always */
+	int		 nrule;
+};
+extern const struct handler handlers[SN__MAX];
+extern const char *const hclass_names[HC__MAX];
+
+/* arch-x86_64.c: registers. */
+int		 regs_fetch(struct tracee *, struct call *);
+int		 regs_set(struct tracee *, enum reg, uint64_t);
+int		 regs_get(struct tracee *, enum reg, uint64_t *);
+int		 regs_getall(struct tracee *, uint64_t *);
+int		 regs_setall(struct tracee *, const uint64_t *);
+int		 regs_exitinfo(struct tracee *, int64_t *);
+int		 regs_restart(struct tracee *, uint64_t *);
+int		 regs_event(struct tracee *, const struct pers **, uint64_t *,
+		    uint64_t *);
+
+/* mem.c */
+int		 mem_read(pid_t, uint64_t, void *, size_t);
+int		 mem_write(pid_t, uint64_t, const void *, size_t);
+
+/* scratch.c */
+int		 scratch_init(struct interp *);
+void		 scratch_free(struct interp *);
+int		 scratch_ensure(struct interp *, struct tracee *);
+uint64_t	 scratch_put(struct interp *, struct call *, const void *,
+		    size_t);
+void		*scratch_ptr(struct interp *, const struct call *);
+void		 scratch_release(struct interp *, struct call *);
+void		 scratch_inject_exit(struct interp *, struct tracee *);
+void		 scratch_forget(struct interp *, struct tracee *);
+void		 mm_unref(struct mm *);
+struct mm	*mm_new(void);
+struct mm	*mm_fork(const struct mm *);
+
+/* tracee.c */
+struct tracee	*tracee_find(struct interp *, pid_t);
+struct tracee	*tracee_new(struct interp *, pid_t, struct proc *,
+		    struct mm *, struct vid *);
+void		 tracee_free(struct interp *, struct tracee *);
+struct proc	*proc_new(struct interp *, struct proc *, struct vid *);
+void		 proc_setpgid(struct interp *, struct proc *, struct vid *);
+void		 proc_setsid(struct interp *, struct proc *);
+void		 proc_dead(struct interp *, struct proc *);
+void		 proc_reaped(struct interp *, struct proc *);
+struct proc	*proc_byvpid(struct interp *, pid_t);
+int		 proc_alive(const struct proc *);
+
+/* syscall.c */
+void		 syscall_enter(struct interp *, struct tracee *);
+void		 syscall_exit(struct interp *, struct tracee *);
+enum verdict	 call_deny(struct interp *, struct tracee *, struct call *,
+		    int, const char *);
+enum verdict	 call_return(struct tracee *, struct call *, int64_t);
+int		 call_setarg(struct tracee *, struct call *, int, uint64_t);
+void		 call_restore(struct tracee *, struct call *);
+pid_t		 pid_in(struct interp *, pid_t);
+pid_t		 pid_in_pg(struct interp *, pid_t);
+pid_t		 pid_out(struct interp *, pid_t);
+void		 ilog(struct interp *, enum interpose_log, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+void		 tracer_resume(struct interp *, struct tracee *, enum verdict);
+
+/* filter.c */
+int		 filter_install(int, int *);
+int		 filter_export(int);
+
+/* handler entry points, by file */
+/* h_id.c */
+enum verdict	 h_getpid(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_gettid(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_getppid(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_getpgrp(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_getpgid(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_getsid(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_setpgid(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_setpgid_exit(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_setsid_exit(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_ret_tid(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_want_exit(struct interp *, struct tracee *,
+		    struct call *);
+/* h_proc.c */
+enum verdict	 h_clone(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_clone3(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_clone3_exit(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_unshare(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_prctl(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_prctl_exit(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_seccomp(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_ptrace(struct interp *, struct tracee *, struct call *);
+void		 proc_event_fork(struct interp *, struct tracee *, int);
+void		 proc_event_exec(struct interp *, struct tracee *);
+void		 proc_first_stop(struct interp *, struct tracee *);
+/* h_wait.c */
+size_t		 siginfo_pidoff(const struct pers *);
+enum verdict	 h_wait4(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_wait4_exit(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_waitid(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_waitid_exit(struct interp *, struct tracee *,
+		    struct call *);
+/* h_signal.c */
+enum verdict	 h_kill(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_kill_exit(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_tgkill(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_sigqueue(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_pidfd_send(struct interp *, struct tracee *,
+		    struct call *);
+void		 signal_delivery(struct interp *, struct tracee *, int);
+enum verdict	 fan_step(struct interp *, struct tracee *, struct call *, int);
+/* h_pid.c */
+enum verdict	 h_pid0(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_pid01(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_pid1(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_prio(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_prio_exit(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_perf(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_capget(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_capget_exit(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_clock(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_restore(struct interp *, struct tracee *, struct call *);
+/* h_mem.c */
+enum verdict	 h_deny(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_mmap(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_range(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_mremap(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_multiplex(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_futex(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_shmat(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_robust(struct interp *, struct tracee *, struct call *);
+void		 robust_exit(struct interp *, struct tracee *);
+/* h_owner.c */
+enum verdict	 h_fcntl(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_fcntl_exit(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_ioctl(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_ioctl_exit(struct interp *, struct tracee *,
+		    struct call *);
+/* h_sock.c */
+enum verdict	 h_getsockopt(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_getsockopt_exit(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_setsockopt(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_sendmsg(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_recvmsg(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_recvmsg_exit(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_timer_create(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_ipcctl(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_ipcctl_exit(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_sigtimedwait(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_siginfo_exit(struct interp *, struct tracee *,
+		    struct call *);
+
+#endif /* !EXTERN_H */

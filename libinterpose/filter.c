@@ -1,0 +1,263 @@
+/*
+ * Copyright (c) 2026 The mult developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+#include "config.h"
+
+#include <sys/queue.h>
+#include <sys/tree.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <seccomp.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "interpose.h"
+#include "extern.h"
+
+/*
+ * The seccomp filters, built from handlers[] with libseccomp, installed
+ * by the instance root before it execs.  Three filters, because
+ * libseccomp lets an unconditional action on a call swallow conditional
+ * ones on the same call:
+ *
+ *  notify	ALLOW, except getppid(MAGIC0, MAGIC1): USER_NOTIF.  Its
+ *		listener lets the supervisor hand the scratch memfd in.
+ *  main	ALLOW, except the conditional rows: TRACE.  x86-64 only.
+ *  guard	TRACE, except every sysno.list name without a row (and, on
+ *		x86-64, the conditional rows, left to main): ALLOW.  Any
+ *		other ABI (x32) and any unknown number trap and are refused.
+ *
+ * The kernel runs all three and takes the strongest action.  Argument-
+ * free ALLOWs keep the kernel's per-call action cache effective.
+ */
+
+#define MAGIC0	0x6d756c74UL
+#define MAGIC1	0x73637231UL
+
+static int
+ctx_attrs(scmp_filter_ctx ctx, int nnp)
+{
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, nnp) != 0)
+		return -1;
+	(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	return 0;
+}
+
+static enum scmp_compare
+hop_cmp(enum hop op)
+{
+	switch (op) {
+	case HOP_EQ:
+		return SCMP_CMP_MASKED_EQ;
+	case HOP_NE:
+		return SCMP_CMP_NE;
+	default:
+		return SCMP_CMP_LT;
+	}
+}
+
+/* The conditional rows, as TRACE rules, for x86-64. */
+static scmp_filter_ctx
+filter_main(int nnp)
+{
+	scmp_filter_ctx		 ctx;
+	const struct handler	*h;
+	struct scmp_arg_cmp	 cmp[HRULE_MAX];
+	int			 sn, i, j, nr;
+
+	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		return NULL;
+	if (ctx_attrs(ctx, nnp) == -1 ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+	    SCMP_ACT_ALLOW) != 0)
+		goto fail;
+	for (sn = 0; sn < SN__MAX; sn++) {
+		h = &handlers[sn];
+		if (h->enter == NULL || h->nrule == 0)
+			continue;
+		if ((nr = arch.a_native->p_nr[sn]) < 0)
+			continue;
+		for (i = 0; i < h->nrule; i++) {
+			for (j = 0; j < h->rule[i].n; j++) {
+				const struct hcond *c = &h->rule[i].c[j];
+
+				cmp[j].arg = c->arg;
+				cmp[j].op = hop_cmp(c->op);
+				if (c->op == HOP_EQ) {
+					cmp[j].datum_a = c->mask;
+					cmp[j].datum_b = c->val;
+				} else {
+					cmp[j].datum_a = c->val;
+					cmp[j].datum_b = 0;
+				}
+			}
+			if (seccomp_rule_add_exact_array(ctx,
+			    SCMP_ACT_TRACE(sn), nr, h->rule[i].n, cmp) != 0)
+				goto fail;
+		}
+	}
+	return ctx;
+ fail:
+	seccomp_release(ctx);
+	return NULL;
+}
+
+/*
+ * One personality's section of the guard: ALLOW for names without a row,
+ * and for conditional rows if cond is set.
+ */
+static scmp_filter_ctx
+filter_guard_pers(const struct pers *p, int nnp, int cond)
+{
+	scmp_filter_ctx		 ctx;
+	const struct handler	*h;
+	int			 sn;
+
+	if ((ctx = seccomp_init(SCMP_ACT_TRACE(0))) == NULL)
+		return NULL;
+	if (ctx_attrs(ctx, nnp) == -1 ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+	    SCMP_ACT_TRACE(0)) != 0)
+		goto fail;
+	if (p != arch.a_native) {
+		if (seccomp_arch_add(ctx, p->p_scmp) != 0 ||
+		    seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE) != 0)
+			goto fail;
+	}
+	for (sn = 0; sn < SN__MAX; sn++) {
+		h = &handlers[sn];
+		if (p->p_nr[sn] < 0)
+			continue;
+		if (h->enter != NULL && !(cond && h->nrule > 0))
+			continue;
+		/*
+		 * By name, so that libseccomp adds i386's socketcall and
+		 * ipc forms too.  A name it cannot place stays trapped,
+		 * and the dispatcher lets it run.
+		 */
+		(void)seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+		    seccomp_syscall_resolve_name(sysno_names[sn]), 0);
+	}
+	return ctx;
+ fail:
+	seccomp_release(ctx);
+	return NULL;
+}
+
+static scmp_filter_ctx
+filter_guard(int nnp)
+{
+	scmp_filter_ctx	 g, g32;
+	size_t		 i;
+
+	if ((g = filter_guard_pers(arch.a_native, nnp, 1)) == NULL)
+		return NULL;
+	for (i = 0; arch.a_pers[i] != NULL; i++) {
+		if (arch.a_pers[i] == arch.a_native)
+			continue;
+		if ((g32 = filter_guard_pers(arch.a_pers[i], nnp, 0)) ==
+		    NULL || seccomp_merge(g, g32) != 0) {
+			if (g32 != NULL)
+				seccomp_release(g32);
+			seccomp_release(g);
+			return NULL;
+		}
+	}
+	return g;
+}
+
+/* The listener filter.  Its fd goes to *notify, or -1 if unsupported. */
+static scmp_filter_ctx
+filter_notify(int nnp)
+{
+	scmp_filter_ctx	 ctx;
+
+	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		return NULL;
+	if (ctx_attrs(ctx, nnp) == -1 ||
+	    seccomp_arch_add(ctx, SCMP_ARCH_X86) != 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getppid), 2,
+	    SCMP_A0(SCMP_CMP_EQ, MAGIC0), SCMP_A1(SCMP_CMP_EQ, MAGIC1)) != 0) {
+		seccomp_release(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/*
+ * Install the filters in the calling process (the instance root, before
+ * exec).  With nnp, set NO_NEW_PRIVS first (unprivileged supervisors);
+ * without, the caller must have CAP_SYS_ADMIN.  *notify gets the
+ * listener fd, or -1 if the kernel has none (no scratch then).
+ * Returns 0 or -1 with errno set.
+ */
+int
+filter_install(int nnp, int *notify)
+{
+	scmp_filter_ctx	 n, m, g;
+	int		 rc;
+
+	*notify = -1;
+	if (arch_init() == -1)
+		return -1;
+	if ((n = filter_notify(nnp)) != NULL) {
+		if (seccomp_load(n) == 0)
+			*notify = seccomp_notify_fd(n);
+		seccomp_release(n);
+	}
+	if ((m = filter_main(nnp)) == NULL || (g = filter_guard(nnp)) ==
+	    NULL) {
+		if (m != NULL)
+			seccomp_release(m);
+		errno = EINVAL;
+		return -1;
+	}
+	if ((rc = seccomp_load(m)) == 0)
+		rc = seccomp_load(g);
+	seccomp_release(m);
+	seccomp_release(g);
+	if (rc != 0) {
+		errno = -rc;
+		return -1;
+	}
+	return 0;
+}
+
+/* Print the filters as libseccomp pseudo code on fd (for diagnosis). */
+int
+filter_export(int fd)
+{
+	scmp_filter_ctx	 m, g;
+	int		 rc = -1;
+
+	if (arch_init() == -1)
+		return -1;
+	if ((m = filter_main(0)) != NULL && (g = filter_guard(0)) != NULL) {
+		rc = seccomp_export_pfc(m, fd) == 0 &&
+		    seccomp_export_pfc(g, fd) == 0 ? 0 : -1;
+		seccomp_release(g);
+	}
+	if (m != NULL)
+		seccomp_release(m);
+	return rc;
+}
+
+/* The public entry point: see filter_install(). */
+int
+interpose_filter_install(int nnp, int *notify)
+{
+	return filter_install(nnp, notify);
+}

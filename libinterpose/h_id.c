@@ -1,0 +1,168 @@
+/*
+ * Copyright (c) 2026 The mult developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+#include "config.h"
+
+#include <sys/ptrace.h>
+#include <sys/queue.h>
+#include <sys/tree.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "interpose.h"
+#include "extern.h"
+
+/*
+ * The caller's own ids.  Pure getters are emulated at the seccomp stop
+ * from the process model: one stop, no exit stop.
+ */
+
+static pid_t
+vid_of(const struct vid *v)
+{
+	return v != NULL ? v->v_virt : 0;
+}
+
+enum verdict
+h_getpid(struct interp *ip, struct tracee *t, struct call *c)
+{
+	(void)ip;
+	return call_return(t, c, t->t_proc->p_pid->v_virt);
+}
+
+enum verdict
+h_gettid(struct interp *ip, struct tracee *t, struct call *c)
+{
+	(void)ip;
+	return call_return(t, c, t->t_id->v_virt);
+}
+
+/* A parent outside the instance (the root's) reads as 0. */
+enum verdict
+h_getppid(struct interp *ip, struct tracee *t, struct call *c)
+{
+	struct proc	*pp = t->t_proc->p_parent;
+
+	(void)ip;
+	return call_return(t, c, pp != NULL ? pp->p_pid->v_virt : 0);
+}
+
+enum verdict
+h_getpgrp(struct interp *ip, struct tracee *t, struct call *c)
+{
+	(void)ip;
+	return call_return(t, c, vid_of(t->t_proc->p_pgid));
+}
+
+/* The process named by a pid argument (0: the caller), or NULL. */
+static struct proc *
+proc_arg(struct interp *ip, struct tracee *t, uint64_t arg)
+{
+	pid_t	 pid = (pid_t)arg;
+
+	if (pid == 0)
+		return t->t_proc;
+	if (pid < 0)
+		return NULL;
+	return proc_byvpid(ip, pid);
+}
+
+enum verdict
+h_getpgid(struct interp *ip, struct tracee *t, struct call *c)
+{
+	struct proc	*p;
+
+	if ((p = proc_arg(ip, t, c->c_arg[0])) == NULL)
+		return call_return(t, c, -ESRCH);
+	return call_return(t, c, vid_of(p->p_pgid));
+}
+
+enum verdict
+h_getsid(struct interp *ip, struct tracee *t, struct call *c)
+{
+	struct proc	*p;
+
+	if ((p = proc_arg(ip, t, c->c_arg[0])) == NULL)
+		return call_return(t, c, -ESRCH);
+	return call_return(t, c, vid_of(p->p_sid));
+}
+
+/*
+ * setpgid(pid, pgid): both translated; the kernel checks sessions and
+ * permissions on the real ids, and the model follows a success.
+ */
+enum verdict
+h_setpgid(struct interp *ip, struct tracee *t, struct call *c)
+{
+	pid_t	 pid = (pid_t)c->c_arg[0], pg = (pid_t)c->c_arg[1];
+
+	if (pid > 0 && call_setarg(t, c, 0, pid_in(ip, pid)) == -1)
+		return V_CONT;
+	if (pg > 0 && call_setarg(t, c, 1, pid_in(ip, pg)) == -1)
+		return V_CONT;
+	return V_EXIT;
+}
+
+enum verdict
+h_setpgid_exit(struct interp *ip, struct tracee *t, struct call *c)
+{
+	struct proc	*p;
+	struct vid	*g;
+	pid_t		 pg = (pid_t)c->c_arg[1];
+
+	if (c->c_ret != 0 || (p = proc_arg(ip, t, c->c_arg[0])) == NULL)
+		return V_CONT;
+	g = pg == 0 ? p->p_pid : vmap_virt(&ip->i_vmap, pg);
+	if (g != NULL)
+		proc_setpgid(ip, p, g);
+	return V_CONT;
+}
+
+/* setsid: the new session's id is the caller's pid. */
+enum verdict
+h_setsid_exit(struct interp *ip, struct tracee *t, struct call *c)
+{
+	if (c->c_ret <= 0)
+		return V_CONT;
+	proc_setsid(ip, t->t_proc);
+	(void)regs_set(t, R_RET, t->t_proc->p_pid->v_virt);
+	return V_CONT;
+}
+
+/* Calls whose result is the caller's tid: set_tid_address. */
+enum verdict
+h_ret_tid(struct interp *ip, struct tracee *t, struct call *c)
+{
+	(void)ip;
+	if (c->c_ret > 0)
+		(void)regs_set(t, R_RET, t->t_id->v_virt);
+	return V_CONT;
+}
+
+/* Enter handler of calls that only need their exit. */
+enum verdict
+h_want_exit(struct interp *ip, struct tracee *t, struct call *c)
+{
+	(void)ip;
+	(void)t;
+	(void)c;
+	return V_EXIT;
+}

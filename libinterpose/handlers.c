@@ -1,0 +1,355 @@
+/*
+ * Copyright (c) 2026 The mult developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+#include "config.h"
+
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/queue.h>
+#include <sys/tree.h>
+#include <sys/types.h>
+
+#include <linux/futex.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "interpose.h"
+#include "extern.h"
+
+/*
+ * The system call table: the single source of the seccomp filter, the
+ * dispatcher and docs/syscalls.md.  A row traps its call when any of its
+ * rules holds (no rule: always); a row without an enter handler is
+ * documentation of a call handled through ptrace events.  Every name of
+ * sysno.list without a row runs untrapped; a number not in sysno.list
+ * traps and is refused.
+ */
+
+#define M32	0xffffffffULL
+#define CEQ(a, v)	{ (a), HOP_EQ, M32, (uint64_t)(v), #v }
+#define CBIT(a, v)	{ (a), HOP_EQ, (uint64_t)(v), (uint64_t)(v), #v }
+#define CMASK(a, m, v)	{ (a), HOP_EQ, (m), (uint64_t)(v), #v }
+#define CNE0(a)		{ (a), HOP_NE, ~0ULL, 0, "0" }
+#define CLT(a, v)	{ (a), HOP_LT, ~0ULL, (uint64_t)(v), #v }
+#define R1(x)		{ 1, { x } }
+#define R2(x, y)	{ 2, { x, y } }
+
+#define PID0	.enter = h_pid0, .class = HC_PID, .stops = 2, \
+		.how = "pid argument translated", \
+		.rule = { R1(CNE0(0)) }, .nrule = 1
+#define CLOCK	.enter = h_clock, .class = HC_TIMER, .stops = 2, \
+		.how = "CPU clock id of a pid translated", \
+		.rule = { R1(CBIT(0, 0x80000000)) }, .nrule = 1
+#define RANGE	.enter = h_range, .class = HC_MEMORY, .stops = 1, \
+		.how = "refused (EPERM) if the range meets scratch", \
+		.rule = { R1(CLT(0, SCRATCH_END)) }, .nrule = 1
+#define DENY(e, why) .enter = h_deny, .class = HC_DENY, .err = (e), \
+		.stops = 1, .how = why
+#define FUTEXPI	.enter = h_futex, .class = HC_FUTEX, .stops = 1, \
+		.how = "priority-inheritance operations refused (ENOSYS)", \
+		.rule = { R1(CMASK(1, 0x7f, FUTEX_LOCK_PI)), \
+		    R1(CMASK(1, 0x7f, FUTEX_UNLOCK_PI)), \
+		    R1(CMASK(1, 0x7f, FUTEX_TRYLOCK_PI)), \
+		    R1(CMASK(1, 0x7f, FUTEX_WAIT_REQUEUE_PI)), \
+		    R1(CMASK(1, 0x7f, FUTEX_CMP_REQUEUE_PI)), \
+		    R1(CMASK(1, 0x7f, FUTEX_LOCK_PI2)) }, .nrule = 6
+
+const struct handler handlers[SN__MAX] = {
+	/* The caller's ids. */
+	[SN_getpid] = { .enter = h_getpid, .class = HC_ID, .stops = 1,
+	    .how = "emulated" },
+	[SN_gettid] = { .enter = h_gettid, .class = HC_ID, .stops = 1,
+	    .how = "emulated" },
+	[SN_getppid] = { .enter = h_getppid, .class = HC_ID, .stops = 1,
+	    .how = "emulated; a parent outside reads as 0" },
+	[SN_getpgrp] = { .enter = h_getpgrp, .class = HC_ID, .stops = 1,
+	    .how = "emulated" },
+	[SN_getpgid] = { .enter = h_getpgid, .class = HC_ID, .stops = 1,
+	    .how = "emulated from the process model; outside: ESRCH" },
+	[SN_getsid] = { .enter = h_getsid, .class = HC_ID, .stops = 1,
+	    .how = "emulated from the process model; outside: ESRCH" },
+	[SN_setpgid] = { .enter = h_setpgid, .exit = h_setpgid_exit,
+	    .class = HC_ID, .stops = 2,
+	    .how = "both ids translated; the model follows" },
+	[SN_setsid] = { .enter = h_want_exit, .exit = h_setsid_exit,
+	    .class = HC_ID, .stops = 2, .how = "result translated" },
+	[SN_set_tid_address] = { .enter = h_want_exit, .exit = h_ret_tid,
+	    .class = HC_ID, .stops = 2, .how = "result translated" },
+
+	/* Creation and exec. */
+	[SN_fork] = { .class = HC_CREATE, .stops = 2,
+	    .how = "fork event; result translated at the exit stop" },
+	[SN_vfork] = { .class = HC_CREATE, .stops = 2,
+	    .how = "vfork event; result translated at the exit stop" },
+	[SN_clone] = { .enter = h_clone, .class = HC_CREATE, .stops = 2,
+	    .how = "CLONE_UNTRACED, CLONE_NEWPID refused (EPERM); "
+	    "CLONE_PARENT from pid 1 refused (EINVAL); otherwise the "
+	    "clone event, *_SETTID words and the result translated",
+	    .rule = { R1(CBIT(0, CLONE_UNTRACED)), R1(CBIT(0, CLONE_NEWPID)),
+	    R1(CBIT(0, CLONE_PARENT)) }, .nrule = 3 },
+	[SN_clone3] = { .enter = h_clone3, .exit = h_clone3_exit,
+	    .class = HC_CREATE, .stops = 3,
+	    .how = "clone_args copied to scratch and checked there "
+	    "(set_tid refused); then as clone" },
+	[SN_execve] = { .class = HC_CREATE, .stops = 1,
+	    .how = "exec event: new address space; a non-leader takes "
+	    "the leader's id" },
+	[SN_execveat] = { .class = HC_CREATE, .stops = 1,
+	    .how = "as execve" },
+	[SN_unshare] = { .enter = h_unshare, .class = HC_CREATE, .stops = 1,
+	    .how = "CLONE_NEWPID refused (EPERM)",
+	    .rule = { R1(CBIT(0, CLONE_NEWPID)) }, .nrule = 1 },
+	[SN_setns] = { DENY(EPERM, "joining a namespace") },
+	[SN_prctl] = { .enter = h_prctl, .exit = h_prctl_exit,
+	    .class = HC_PID, .stops = 2,
+	    .how = "PR_SET_PTRACER and PR_SCHED_CORE pids translated; "
+	    "PR_SET_CHILD_SUBREAPER followed (pid 1 stays one)",
+	    .rule = { R1(CEQ(0, PR_SET_PTRACER)), R1(CEQ(0, PR_SCHED_CORE)),
+	    R1(CEQ(0, PR_SET_CHILD_SUBREAPER)) }, .nrule = 3 },
+	[SN_seccomp] = { .enter = h_seccomp, .class = HC_DENY, .stops = 1,
+	    .how = "filters with a listener refused (EPERM): "
+	    "SECCOMP_RET_USER_NOTIF outranks SECCOMP_RET_TRACE",
+	    .rule = { R2(CEQ(0, SECCOMP_SET_MODE_FILTER),
+	    CBIT(1, SECCOMP_FILTER_FLAG_NEW_LISTENER)) }, .nrule = 1 },
+	[SN_ptrace] = { .enter = h_ptrace, .class = HC_DENY, .stops = 1,
+	    .how = "emulated: TRACEME and attaching to an instance task "
+	    "EPERM (already traced), anything else ESRCH" },
+
+	/* Waiting. */
+	[SN_wait4] = { .enter = h_wait4, .exit = h_wait4_exit,
+	    .class = HC_WAIT, .stops = 2,
+	    .how = "pid or -pgid translated; result translated" },
+	[SN_waitpid] = { .enter = h_wait4, .exit = h_wait4_exit,
+	    .class = HC_WAIT, .stops = 2, .how = "as wait4 (i386)" },
+	[SN_waitid] = { .enter = h_waitid, .exit = h_waitid_exit,
+	    .class = HC_WAIT, .stops = 2,
+	    .how = "P_PID/P_PGID id translated; siginfo written in "
+	    "scratch, copied out translated" },
+
+	/* Signals. */
+	[SN_kill] = { .enter = h_kill, .exit = h_kill_exit,
+	    .class = HC_SIGNAL, .stops = 2,
+	    .how = "pid or -pgid translated; -1 run once per instance "
+	    "process" },
+	[SN_tkill] = { .enter = h_pid0, .class = HC_SIGNAL, .stops = 2,
+	    .how = "tid translated" },
+	[SN_tgkill] = { .enter = h_tgkill, .class = HC_SIGNAL, .stops = 2,
+	    .how = "tgid and tid translated" },
+	[SN_rt_sigqueueinfo] = { .enter = h_pid0, .class = HC_SIGNAL,
+	    .stops = 2, .how = "pid translated; si_pid is the sender's "
+	    "own (virtual) claim" },
+	[SN_rt_tgsigqueueinfo] = { .enter = h_pid01, .class = HC_SIGNAL,
+	    .stops = 2, .how = "tgid and tid translated" },
+	[SN_pidfd_open] = { .enter = h_pid0, .class = HC_SIGNAL,
+	    .stops = 2, .how = "pid translated" },
+	[SN_pidfd_send_signal] = { .class = HC_SIGNAL, .stops = 0,
+	    .how = "untrapped: a pidfd names an instance process unless "
+	    "one was passed in from outside" },
+	[SN_pidfd_getfd] = { .class = HC_SIGNAL, .stops = 0,
+	    .how = "untrapped: as pidfd_send_signal" },
+
+	/* Pid arguments. */
+	[SN_sched_setaffinity] = { PID0 },
+	[SN_sched_getaffinity] = { PID0 },
+	[SN_sched_setscheduler] = { PID0 },
+	[SN_sched_getscheduler] = { PID0 },
+	[SN_sched_setparam] = { PID0 },
+	[SN_sched_getparam] = { PID0 },
+	[SN_sched_rr_get_interval] = { PID0 },
+	[SN_sched_rr_get_interval_time64] = { PID0 },
+	[SN_sched_setattr] = { PID0 },
+	[SN_sched_getattr] = { PID0 },
+	[SN_prlimit64] = { PID0 },
+	[SN_get_robust_list] = { PID0 },
+	[SN_move_pages] = { PID0 },
+	[SN_migrate_pages] = { PID0 },
+	[SN_process_vm_readv] = { .enter = h_pid0, .class = HC_PID,
+	    .stops = 2, .how = "pid translated" },
+	[SN_process_vm_writev] = { .enter = h_pid0, .class = HC_PID,
+	    .stops = 2, .how = "pid translated" },
+	[SN_kcmp] = { .enter = h_pid01, .class = HC_PID, .stops = 2,
+	    .how = "both pids translated" },
+	[SN_getpriority] = { .enter = h_prio, .exit = h_prio_exit,
+	    .class = HC_PID, .stops = 2,
+	    .how = "PRIO_PROCESS/PRIO_PGRP translated; PRIO_USER run once "
+	    "per instance task of that user",
+	    .rule = { R1(CNE0(0)), R1(CNE0(1)) }, .nrule = 2 },
+	[SN_setpriority] = { .enter = h_prio, .exit = h_prio_exit,
+	    .class = HC_PID, .stops = 2, .how = "as getpriority",
+	    .rule = { R1(CNE0(0)), R1(CNE0(1)) }, .nrule = 2 },
+	[SN_ioprio_get] = { .enter = h_prio, .exit = h_prio_exit,
+	    .class = HC_PID, .stops = 2, .how = "as getpriority" },
+	[SN_ioprio_set] = { .enter = h_prio, .exit = h_prio_exit,
+	    .class = HC_PID, .stops = 2, .how = "as getpriority" },
+	[SN_perf_event_open] = { .enter = h_perf, .class = HC_PID,
+	    .stops = 2, .how = "pid translated; every task (-1) and "
+	    "cgroups refused (EACCES)" },
+	[SN_capget] = { .enter = h_capget, .exit = h_capget_exit,
+	    .class = HC_PID, .stops = 2,
+	    .how = "header copied to scratch, pid translated" },
+	[SN_capset] = { .enter = h_capget, .exit = h_capget_exit,
+	    .class = HC_PID, .stops = 2, .how = "as capget" },
+
+	/* Timers and clocks. */
+	[SN_clock_gettime] = { CLOCK },
+	[SN_clock_gettime64] = { CLOCK },
+	[SN_clock_getres] = { CLOCK },
+	[SN_clock_getres_time64] = { CLOCK },
+	[SN_clock_nanosleep] = { CLOCK },
+	[SN_clock_nanosleep_time64] = { CLOCK },
+	[SN_clock_settime] = { CLOCK },
+	[SN_clock_settime64] = { CLOCK },
+	[SN_clock_adjtime] = { CLOCK },
+	[SN_clock_adjtime64] = { CLOCK },
+
+	/* Futexes. */
+	[SN_futex] = { FUTEXPI },
+	[SN_futex_time64] = { FUTEXPI },
+	[SN_set_robust_list] = { .enter = h_robust, .class = HC_FUTEX,
+	    .stops = 1, .how = "head recorded; at the task's exit its "
+	    "robust words get the real tid back" },
+
+	/* The scratch area. */
+	[SN_mmap] = { .enter = h_mmap, .class = HC_MEMORY, .stops = 1,
+	    .how = "MAP_FIXED over scratch refused (EPERM), a hint there "
+	    "dropped",
+	    .rule = { R2(CLT(0, SCRATCH_END), CBIT(3, MAP_FIXED)),
+	    R1(CMASK(0, ~0xffffULL, SCRATCH_ADDR)),
+	    R1(CMASK(0, ~0xffffULL, SCRATCH_ADDR + SCRATCH_BLOCK)),
+	    R1(CMASK(0, ~0xffffULL, SCRATCH_ADDR + 2 * SCRATCH_BLOCK)) },
+	    .nrule = 4 },
+	[SN_mmap2] = { .enter = h_mmap, .class = HC_MEMORY, .stops = 1,
+	    .how = "as mmap (i386)" },
+	[SN_munmap] = { RANGE },
+	[SN_mprotect] = { RANGE },
+	[SN_pkey_mprotect] = { RANGE },
+	[SN_madvise] = { RANGE },
+	[SN_remap_file_pages] = { RANGE },
+	[SN_mremap] = { .enter = h_mremap, .class = HC_MEMORY, .stops = 1,
+	    .how = "refused (EPERM) if either range meets scratch",
+	    .rule = { R1(CLT(0, SCRATCH_END)),
+	    R2(CBIT(3, MREMAP_FIXED), CLT(4, SCRATCH_END)) }, .nrule = 2 },
+	[SN_shmat] = { .enter = h_shmat, .class = HC_MEMORY, .stops = 1,
+	    .how = "an address below the end of scratch refused (EINVAL)",
+	    .rule = { R1(CLT(1, SCRATCH_END)) }, .nrule = 1 },
+	[SN_socketcall] = { .enter = h_multiplex, .class = HC_DENY,
+	    .stops = 1, .how = "i386: subcalls with credentials refused "
+	    "(ENOSYS), others run" },
+	[SN_ipc] = { .enter = h_multiplex, .class = HC_DENY, .stops = 1,
+	    .how = "i386: *ctl subcalls refused (ENOSYS), others run" },
+
+	/* What cannot be virtualised. */
+	[SN_io_uring_setup] = { DENY(ENOSYS, "bypasses system call entry") },
+	[SN_io_uring_enter] = { DENY(ENOSYS, "bypasses system call entry") },
+	[SN_io_uring_register] = { DENY(ENOSYS,
+	    "bypasses system call entry") },
+	[SN_userfaultfd] = { DENY(EPERM,
+	    "could stall or feed the kernel's reads of scratch") },
+	[SN_acct] = { DENY(EPERM, "records carry real pids") },
+	[SN_bpf] = { DENY(EPERM, "programs see real pids") },
+	[SN_fanotify_init] = { DENY(EPERM, "events carry real pids") },
+};
+
+const char *const hclass_names[HC__MAX] = {
+	"ids",			/* HC_ID */
+	"creation",		/* HC_CREATE */
+	"waiting",		/* HC_WAIT */
+	"signals",		/* HC_SIGNAL */
+	"pid arguments",	/* HC_PID */
+	"owners and terminals",	/* HC_OWNER */
+	"sockets",		/* HC_SOCKET */
+	"timers and clocks",	/* HC_TIMER */
+	"SysV IPC",		/* HC_IPC */
+	"futexes",		/* HC_FUTEX */
+	"scratch protection",	/* HC_MEMORY */
+	"refused",		/* HC_DENY */
+};
+
+/* One condition as text, e.g. "a1 == TIOCSPGRP". */
+static void
+hcond_text(const struct hcond *c, char *buf, size_t sz)
+{
+	switch (c->op) {
+	case HOP_EQ:
+		if (c->mask == M32)
+			(void)snprintf(buf, sz, "a%d == %s", c->arg, c->name);
+		else if (c->mask == c->val)
+			(void)snprintf(buf, sz, "a%d & %s", c->arg, c->name);
+		else
+			(void)snprintf(buf, sz, "(a%d & %#llx) == %s", c->arg,
+			    (unsigned long long)c->mask, c->name);
+		break;
+	case HOP_NE:
+		(void)snprintf(buf, sz, "a%d != %s", c->arg, c->name);
+		break;
+	default:
+		(void)snprintf(buf, sz, "a%d < %s", c->arg, c->name);
+		break;
+	}
+}
+
+/*
+ * The table as rows of text, in sysno order, for docs/syscalls.md.
+ * Built once; the memory lives as long as the process.
+ */
+size_t
+interpose_rows(const struct interpose_row **out)
+{
+	static struct interpose_row	*rows;
+	static size_t			 n;
+	const struct handler		*h;
+	char				 when[1024], cond[128];
+	int				 sn, i, j;
+
+	if (rows == NULL) {
+		if ((rows = calloc(SN__MAX, sizeof(*rows))) == NULL)
+			return 0;
+		for (sn = 0; sn < SN__MAX; sn++) {
+			h = &handlers[sn];
+			if (h->how == NULL)
+				continue;
+			when[0] = '\0';
+			for (i = 0; i < h->nrule; i++) {
+				if (i > 0)
+					(void)strlcat(when, " or ",
+					    sizeof(when));
+				for (j = 0; j < h->rule[i].n; j++) {
+					if (j > 0)
+						(void)strlcat(when, " and ",
+						    sizeof(when));
+					hcond_text(&h->rule[i].c[j], cond,
+					    sizeof(cond));
+					(void)strlcat(when, cond,
+					    sizeof(when));
+				}
+			}
+			rows[n].name = sysno_names[sn];
+			rows[n].class = hclass_names[h->class];
+			rows[n].when = h->enter == NULL ? "never (events)" :
+			    h->nrule == 0 ? "always" : strdup(when);
+			rows[n].how = h->how;
+			rows[n].stops = h->stops;
+			n++;
+		}
+	}
+	*out = rows;
+	return n;
+}

@@ -1,0 +1,73 @@
+/*
+ * Copyright (c) 2026 The mult developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+#ifndef INTERPOSE_H
+#define INTERPOSE_H
+
+/*
+ * libinterpose: run a process tree as an instance with virtual process
+ * ids.  The library traces; it never prints, exits or decides policy.
+ *
+ * Sequence for a caller (instproc, multd's tracer):
+ *
+ *	interp = interpose_new(...);
+ *	pid = fork();
+ *	child: wait for the parent; interpose_filter_install(nnp, &fd);
+ *	    pass fd to the parent; drop privileges; execve
+ *	parent: interpose_seize(interp, pid); release the child; take its
+ *	    listener with pidfd_getfd and give it to interpose_notify()
+ *	while (interpose_step(interp) == 0) ;
+ *	status = interpose_status(interp);
+ */
+
+struct interp;
+
+/* Log levels of the hook. */
+enum interpose_log {
+	ILOG_WARN,	/* the supervisor cannot do its job */
+	ILOG_DENY,	/* a call of the instance was refused (-v) */
+	ILOG_INFO,	/* features, start, end */
+	ILOG_DEBUG,	/* every stop */
+	ILOG__MAX
+};
+
+typedef void (*interpose_log_fn)(enum interpose_log, const char *, void *);
+
+/* Kernel features the engine needs; interpose_probe() names a missing one. */
+struct interp	*interpose_new(interpose_log_fn, void *, int);
+void		 interpose_free(struct interp *);
+const char	*interpose_probe(void);
+int		 interpose_filter_install(int, int *);
+int		 interpose_seize(struct interp *, pid_t);
+int		 interpose_notify(struct interp *, int);
+int		 interpose_rootstop(struct interp *);
+int		 interpose_step(struct interp *);
+int		 interpose_status(const struct interp *);
+pid_t		 interpose_root(const struct interp *);
+void		 interpose_kill(struct interp *, int);
+int		 interpose_signal_root(struct interp *, int);
+size_t		 interpose_ntasks(const struct interp *);
+
+/* The system call table, for docs/syscalls.md and tests. */
+struct interpose_row {
+	const char	*name;	/* system call */
+	const char	*class;	/* family */
+	const char	*when;	/* argument condition, or "always" */
+	const char	*how;	/* handling */
+	int		 stops;	/* seccomp + exit stops in the common case */
+};
+size_t		 interpose_rows(const struct interpose_row **);
+
+#endif /* !INTERPOSE_H */

@@ -1,0 +1,426 @@
+/*
+ * Copyright (c) 2026 The mult developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+#include "config.h"
+
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/queue.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/tree.h>
+#include <sys/types.h>
+
+#include <linux/seccomp.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <seccomp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "interpose.h"
+#include "extern.h"
+
+/*
+ * The scratch area.  One sealed memfd per instance: the supervisor maps
+ * it read-write; every instance address space that needs it maps it
+ * read-only, shared, at SCRATCH_ADDR.  Memory arguments that the kernel
+ * must read after the supervisor checked them are copied there, and
+ * results that carry pids are written there by the kernel and copied
+ * out only once translated.
+ *
+ * The instance never holds a writable descriptor of it: it receives a
+ * read-only one through seccomp user notification (SECCOMP_ADDFD_FLAG_SEND,
+ * answering a getppid call with magic arguments that the supervisor
+ * injects), maps it, and closes it, each step injected at a seccomp stop
+ * of the call that needed scratch, which then runs again.  The memfd is
+ * sealed against writes, growth and shrinking (F_SEAL_FUTURE_WRITE), the
+ * mapping has neither VM_WRITE nor VM_MAYWRITE, and FOLL_FORCE writes
+ * through /proc/PID/mem cannot break a shared mapping's copy-on-write.
+ */
+
+#define MAGIC0	0x6d756c74UL	/* "mult" */
+#define MAGIC1	0x73637231UL	/* "scr1" */
+
+/* Create the instance's memfd.  Returns 0 or -1. */
+int
+scratch_init(struct interp *ip)
+{
+	struct scratch	*s;
+	struct stat	 st;
+	char		 path[64];
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return -1;
+	s->s_fd = s->s_rofd = -1;
+	if ((s->s_fd = memfd_create("mult-scratch",
+	    MFD_CLOEXEC | MFD_ALLOW_SEALING)) == -1 ||
+	    ftruncate(s->s_fd, SCRATCH_LEN) == -1)
+		goto fail;
+	s->s_base = mmap(NULL, SCRATCH_LEN, PROT_READ | PROT_WRITE,
+	    MAP_SHARED, s->s_fd, 0);
+	if (s->s_base == MAP_FAILED)
+		goto fail;
+	if (fcntl(s->s_fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW |
+	    F_SEAL_FUTURE_WRITE | F_SEAL_SEAL) == -1)
+		goto fail;
+	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", s->s_fd);
+	if ((s->s_rofd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(s->s_rofd, &st) == -1)
+		goto fail;
+	s->s_dev = st.st_dev;
+	s->s_ino = st.st_ino;
+	ip->i_scr = s;
+	return 0;
+ fail:
+	if (s->s_base != NULL && s->s_base != MAP_FAILED)
+		munmap(s->s_base, SCRATCH_LEN);
+	if (s->s_fd != -1)
+		close(s->s_fd);
+	if (s->s_rofd != -1)
+		close(s->s_rofd);
+	free(s);
+	return -1;
+}
+
+void
+scratch_free(struct interp *ip)
+{
+	struct scratch	*s = ip->i_scr;
+
+	if (s == NULL)
+		return;
+	munmap(s->s_base, SCRATCH_LEN);
+	close(s->s_fd);
+	close(s->s_rofd);
+	free(s);
+	ip->i_scr = NULL;
+}
+
+/* A new address space, no scratch. */
+struct mm *
+mm_new(void)
+{
+	struct mm	*mm;
+
+	if ((mm = calloc(1, sizeof(*mm))) == NULL)
+		return NULL;
+	mm->m_refs = 1;
+	mm->m_state = MM_NONE;
+	mm->m_fd = -1;
+	return mm;
+}
+
+/*
+ * The address space of a fork child: a copy, so it has scratch mapped if
+ * the parent had (MADV_DONTFORK cannot be set on it: madvise there is
+ * refused).
+ */
+struct mm *
+mm_fork(const struct mm *parent)
+{
+	struct mm	*mm;
+
+	if ((mm = mm_new()) == NULL)
+		return NULL;
+	if (parent->m_state == MM_READY || parent->m_state == MM_MAPPED)
+		mm->m_state = MM_READY;
+	else if (parent->m_state == MM_FAILED)
+		mm->m_state = MM_FAILED;
+	return mm;
+}
+
+void
+mm_unref(struct mm *mm)
+{
+	if (mm != NULL && --mm->m_refs == 0)
+		free(mm);
+}
+
+/*
+ * Hand out len bytes of scratch for call c, filled from data (or zeroed)
+ * and held until the exit stop.  One region per call.  Returns the
+ * address in the tracee, or 0 if scratch is full.
+ */
+uint64_t
+scratch_put(struct interp *ip, struct call *c, const void *data, size_t len)
+{
+	struct scratch	*s = ip->i_scr;
+	size_t		 need, i, j, run;
+
+	if (s == NULL || len == 0 || c->c_sbuf.off != SIZE_MAX)
+		return 0;
+	need = (len + SCRATCH_UNIT - 1) / SCRATCH_UNIT;
+	for (i = 0, run = 0; i < SCRATCH_UNITS; i++) {
+		if (s->s_used[i / 64] & (1ULL << (i % 64))) {
+			run = 0;
+			continue;
+		}
+		if (++run < need)
+			continue;
+		i = i + 1 - need;
+		for (j = i; j < i + need; j++)
+			s->s_used[j / 64] |= 1ULL << (j % 64);
+		c->c_sbuf.off = i * SCRATCH_UNIT;
+		c->c_sbuf.len = len;
+		if (data != NULL)
+			memcpy(s->s_base + c->c_sbuf.off, data, len);
+		else
+			memset(s->s_base + c->c_sbuf.off, 0, len);
+		return SCRATCH_ADDR + c->c_sbuf.off;
+	}
+	return 0;
+}
+
+/* The supervisor's view of the call's scratch region, or NULL. */
+void *
+scratch_ptr(struct interp *ip, const struct call *c)
+{
+	if (ip->i_scr == NULL || c->c_sbuf.off == SIZE_MAX)
+		return NULL;
+	return ip->i_scr->s_base + c->c_sbuf.off;
+}
+
+/* Give back the call's region. */
+void
+scratch_release(struct interp *ip, struct call *c)
+{
+	struct scratch	*s = ip->i_scr;
+	size_t		 i, n;
+
+	if (s == NULL || c->c_sbuf.off == SIZE_MAX)
+		return;
+	n = (c->c_sbuf.len + SCRATCH_UNIT - 1) / SCRATCH_UNIT;
+	for (i = c->c_sbuf.off / SCRATCH_UNIT; n > 0; i++, n--)
+		s->s_used[i / 64] &= ~(1ULL << (i % 64));
+	c->c_sbuf.off = SIZE_MAX;
+}
+
+/*
+ * Serve the user notification of the injected getppid(MAGIC0, MAGIC1)
+ * of task t: install the read-only memfd and return its number as the
+ * call's result.  Any other notification (an instance task forging the
+ * magic call) gets ENOSYS.  Returns 0 or -1.
+ */
+static int
+scratch_notify(struct interp *ip, struct tracee *t, int nr)
+{
+	struct seccomp_notif		*req = NULL;
+	struct seccomp_notif_resp	*resp = NULL;
+	struct seccomp_notif_addfd	 a;
+	struct pollfd			 pfd;
+	int				 rc = -1;
+
+	if (seccomp_notify_alloc(&req, &resp) != 0)
+		return -1;
+	pfd.fd = ip->i_notify;
+	pfd.events = POLLIN;
+	for (;;) {
+		if (poll(&pfd, 1, 2000) <= 0)
+			break;
+		memset(req, 0, sizeof(*req));
+		if (seccomp_notify_receive(ip->i_notify, req) != 0)
+			continue;
+		if ((pid_t)req->pid == t->t_tid && req->data.nr == nr &&
+		    req->data.args[0] == MAGIC0 &&
+		    req->data.args[1] == MAGIC1) {
+			memset(&a, 0, sizeof(a));
+			a.id = req->id;
+			a.flags = SECCOMP_ADDFD_FLAG_SEND;
+			a.srcfd = ip->i_scr->s_rofd;
+			a.newfd_flags = O_CLOEXEC;
+			rc = ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, &a)
+			    < 0 ? -1 : 0;
+			break;
+		}
+		memset(resp, 0, sizeof(*resp));
+		resp->id = req->id;
+		resp->error = -ENOSYS;
+		(void)seccomp_notify_respond(ip->i_notify, resp);
+	}
+	seccomp_notify_free(req, resp);
+	return rc;
+}
+
+/* Is the mapping at SCRATCH_ADDR of task tid our memfd, read-only? */
+static int
+scratch_mapped(struct interp *ip, pid_t tid)
+{
+	char		 path[64], line[512], perm[8];
+	unsigned long	 lo, hi, off, ino;
+	unsigned int	 maj, min;
+	FILE		*f;
+	int		 ok = 0;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/maps", (int)tid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &lo, &hi, perm,
+		    &off, &maj, &min, &ino) != 7)
+			continue;
+		if (lo != SCRATCH_ADDR)
+			continue;
+		ok = hi == SCRATCH_END && strcmp(perm, "r--s") == 0 &&
+		    off == 0 && ino == ip->i_scr->s_ino &&
+		    makedev(maj, min) == ip->i_scr->s_dev;
+		break;
+	}
+	fclose(f);
+	return ok;
+}
+
+/* Wake the tasks parked while another task injected. */
+static void
+scratch_wake(struct interp *ip)
+{
+	TAILQ_HEAD(, tracee)	 woken;
+	struct tracee		*u;
+
+	/* A woken task may park again: take the list as it is now. */
+	TAILQ_INIT(&woken);
+	TAILQ_CONCAT(&woken, &ip->i_parked, t_wait);
+	while ((u = TAILQ_FIRST(&woken)) != NULL) {
+		TAILQ_REMOVE(&woken, u, t_wait);
+		u->t_state = TS_RUN;
+		syscall_enter(ip, u);
+	}
+}
+
+/*
+ * Make sure t's address space has scratch.  Returns 0 if it has, -1 if
+ * it cannot (the call must be refused), 1 if t is now busy with an
+ * injected step (or parked behind another task's): the handler returns
+ * V_PARK and the call runs again from the start once the step is done.
+ */
+int
+scratch_ensure(struct interp *ip, struct tracee *t)
+{
+	struct mm		*mm = t->t_mm;
+	const struct pers	*p = t->t_call.c_pers;
+	int			 nr;
+
+	if (mm == NULL || ip->i_scr == NULL || ip->i_notify == -1)
+		return -1;
+	if (mm->m_state == MM_READY)
+		return 0;
+	if (mm->m_state == MM_FAILED)
+		return -1;
+	if (mm->m_busy != 0 && mm->m_busy != t->t_tid) {
+		t->t_state = TS_PARKED;
+		TAILQ_INSERT_TAIL(&ip->i_parked, t, t_wait);
+		return 1;
+	}
+	if (regs_getall(t, t->t_saved) == -1)
+		return -1;
+	switch (mm->m_state) {
+	case MM_NONE:
+		nr = p->p_nr[SN_getppid];
+		if (regs_set(t, R_NR, nr) == -1 ||
+		    regs_set(t, R_A0, MAGIC0) == -1 ||
+		    regs_set(t, R_A1, MAGIC1) == -1)
+			return -1;
+		break;
+	case MM_FD:
+		nr = p->p_compat ? p->p_nr[SN_mmap2] : p->p_nr[SN_mmap];
+		if (regs_set(t, R_NR, nr) == -1 ||
+		    regs_set(t, R_A0, SCRATCH_ADDR) == -1 ||
+		    regs_set(t, R_A1, SCRATCH_LEN) == -1 ||
+		    regs_set(t, R_A2, PROT_READ) == -1 ||
+		    regs_set(t, R_A3, MAP_SHARED | MAP_FIXED_NOREPLACE) == -1 ||
+		    regs_set(t, R_A4, (uint64_t)mm->m_fd) == -1 ||
+		    regs_set(t, R_A5, 0) == -1)
+			return -1;
+		break;
+	default:	/* MM_MAPPED */
+		nr = p->p_nr[SN_close];
+		if (regs_set(t, R_NR, nr) == -1 ||
+		    regs_set(t, R_A0, (uint64_t)mm->m_fd) == -1)
+			return -1;
+		break;
+	}
+	mm->m_busy = t->t_tid;
+	t->t_state = TS_INJECT;
+	if (ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0) == -1)
+		return -1;
+	if (mm->m_state == MM_NONE && scratch_notify(ip, t, nr) == -1) {
+		ilog(ip, ILOG_WARN, "tid %d: no scratch notification", t->t_tid);
+		mm->m_state = MM_FAILED;
+	}
+	return 1;
+}
+
+/*
+ * The exit stop of an injected step: record its outcome, then rewind the
+ * task so that the call that needed scratch runs again from its start.
+ */
+void
+scratch_inject_exit(struct interp *ip, struct tracee *t)
+{
+	struct mm	*mm = t->t_mm;
+	int64_t		 ret;
+
+	if (regs_exitinfo(t, &ret) == -1)
+		ret = -EIO;
+	switch (mm->m_state) {
+	case MM_NONE:
+		if (ret >= 0) {
+			mm->m_fd = (int)ret;
+			mm->m_state = MM_FD;
+		} else
+			mm->m_state = MM_FAILED;
+		break;
+	case MM_FD:
+		if (ret == (int64_t)SCRATCH_ADDR &&
+		    scratch_mapped(ip, t->t_tid))
+			mm->m_state = MM_MAPPED;
+		else {
+			ilog(ip, ILOG_WARN, "tid %d: scratch not mapped (%lld)",
+			    t->t_tid, (long long)ret);
+			mm->m_state = MM_FAILED;
+		}
+		break;
+	case MM_MAPPED:
+		mm->m_state = MM_READY;
+		mm->m_fd = -1;
+		break;
+	default:
+		break;
+	}
+	mm->m_busy = 0;
+	(void)regs_restart(t, t->t_saved);
+	t->t_state = TS_RUN;
+	(void)ptrace(PTRACE_CONT, t->t_tid, NULL, 0);
+	scratch_wake(ip);
+}
+
+/* A task died: an injection it was running is abandoned. */
+void
+scratch_forget(struct interp *ip, struct tracee *t)
+{
+	if (t->t_mm != NULL && t->t_mm->m_busy == t->t_tid) {
+		t->t_mm->m_busy = 0;
+		if (t->t_mm->m_state != MM_READY)
+			t->t_mm->m_state = MM_FAILED;
+		scratch_wake(ip);
+	}
+}

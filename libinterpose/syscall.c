@@ -1,0 +1,221 @@
+/*
+ * Copyright (c) 2026 The mult developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+#include "config.h"
+
+#include <sys/ptrace.h>
+#include <sys/queue.h>
+#include <sys/tree.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "interpose.h"
+#include "extern.h"
+
+/*
+ * Entry and exit of a trapped system call: decode, dispatch through
+ * handlers[], restore what the handler rewrote.
+ */
+
+/* Pass a message to the caller's log hook. */
+void
+ilog(struct interp *ip, enum interpose_log lvl, const char *fmt, ...)
+{
+	char	 buf[512];
+	va_list	 ap;
+
+	if (ip->i_log == NULL || (lvl == ILOG_DEBUG && ip->i_verbose < 2) ||
+	    (lvl == ILOG_DENY && ip->i_verbose < 1))
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	ip->i_log(lvl, buf, ip->i_logarg);
+}
+
+/*
+ * Virtual to real for a pid argument: 0 stays 0 (the caller itself), an
+ * id the instance does not have becomes GHOST_PID, which no process can
+ * have, so the kernel answers as for a pid that does not exist.
+ */
+pid_t
+pid_in(struct interp *ip, pid_t v)
+{
+	pid_t	 r;
+
+	if (v <= 0)
+		return v;
+	return (r = vmap_v2r(&ip->i_vmap, v)) == 0 ? GHOST_PID : r;
+}
+
+/* The same for a signed "pid or -pgid" argument (kill, F_SETOWN). */
+pid_t
+pid_in_pg(struct interp *ip, pid_t v)
+{
+	if (v < -1 && v != INT32_MIN)
+		return -pid_in(ip, -v);
+	return pid_in(ip, v);
+}
+
+/* Real to virtual for a result: anything outside reads as 0. */
+pid_t
+pid_out(struct interp *ip, pid_t r)
+{
+	return r > 0 ? vmap_r2v(&ip->i_vmap, r) : r;
+}
+
+/*
+ * Refuse a call: log it once per call site and reason, then skip it with
+ * -err as its result.
+ */
+enum verdict
+call_deny(struct interp *ip, struct tracee *t, struct call *c, int err,
+    const char *why)
+{
+	struct deny	*d;
+
+	for (d = ip->i_denied; d != NULL; d = d->d_next)
+		if (d->d_sn == c->c_sn && d->d_ip == c->c_ip && d->d_why == why)
+			break;
+	if (d == NULL && (d = calloc(1, sizeof(*d))) != NULL) {
+		d->d_sn = c->c_sn;
+		d->d_ip = c->c_ip;
+		d->d_why = why;
+		d->d_next = ip->i_denied;
+		ip->i_denied = d;
+		ilog(ip, ILOG_DENY, "pid %d: %s(%s%s%#llx, %#llx, %#llx) "
+		    "denied (%s): %s",
+		    t->t_id != NULL ? t->t_id->v_virt : 0,
+		    c->c_sn < SN__MAX ? sysno_names[c->c_sn] : "?",
+		    c->c_pers != NULL ? c->c_pers->p_name : "x32",
+		    c->c_sn < SN__MAX ? " " : "?",
+		    (unsigned long long)c->c_arg[0],
+		    (unsigned long long)c->c_arg[1],
+		    (unsigned long long)c->c_arg[2], why,
+		    strerrorname_np(err));
+	}
+	return call_return(t, c, -err);
+}
+
+/* Skip the call and give it ret as its result. */
+enum verdict
+call_return(struct tracee *t, struct call *c, int64_t ret)
+{
+	(void)c;
+	if (regs_set(t, R_NR, (uint64_t)-1) == -1 ||
+	    regs_set(t, R_RET, (uint64_t)ret) == -1)
+		return V_CONT;	/* vanished */
+	return V_CONT;
+}
+
+/*
+ * Rewrite argument i to v for the kernel; the instance's value comes back
+ * at the exit stop (the ABI preserves argument registers).  Returns 0 or
+ * -1.
+ */
+int
+call_setarg(struct tracee *t, struct call *c, int i, uint64_t v)
+{
+	uint64_t	 raw;
+
+	if (!(c->c_restore & (1U << i))) {
+		if (regs_get(t, R_A0 + i, &raw) == -1)
+			return -1;
+		c->c_raw[i] = raw;
+		c->c_restore |= 1U << i;
+	}
+	return regs_set(t, R_A0 + i, v);
+}
+
+/* Put back every argument register call_setarg() changed. */
+void
+call_restore(struct tracee *t, struct call *c)
+{
+	int	 i;
+
+	for (i = 0; i < 6; i++)
+		if (c->c_restore & (1U << i))
+			(void)regs_set(t, R_A0 + i, c->c_raw[i]);
+	c->c_restore = 0;
+}
+
+/*
+ * A seccomp stop.  Decode the call and run its handler.  A call whose
+ * ABI or number the table does not know is refused: a list of handled
+ * calls goes stale, so anything new fails closed.
+ */
+void
+syscall_enter(struct interp *ip, struct tracee *t)
+{
+	struct call		*c = &t->t_call;
+	const struct handler	*h;
+	enum verdict		 v;
+
+	if (t->t_state == TS_CALL && c->c_fan >= 0) {
+		/* A fan-out step re-entering: registers are set already. */
+		h = &handlers[c->c_sn];
+		v = h->enter(ip, t, c);
+		goto resume;
+	}
+	if (regs_fetch(t, c) == -1) {
+		tracer_resume(ip, t, V_CONT);
+		return;
+	}
+	if (c->c_pers == NULL)
+		v = call_deny(ip, t, c, ENOSYS, "x32 ABI");
+	else if (c->c_sn == SN__MAX)
+		v = call_deny(ip, t, c, ENOSYS, "system call unknown to mult");
+	else if ((h = &handlers[c->c_sn])->enter == NULL)
+		v = V_CONT;	/* traced by an instance filter of its own */
+	else
+		v = h->enter(ip, t, c);
+ resume:
+	if (v == V_CONT && c->c_restore)
+		v = V_EXIT;
+	if (v == V_CONT)
+		scratch_release(ip, c);
+	tracer_resume(ip, t, v);
+}
+
+/* A syscall-exit-stop we asked for. */
+void
+syscall_exit(struct interp *ip, struct tracee *t)
+{
+	struct call		*c = &t->t_call;
+	const struct handler	*h;
+	enum verdict		 v = V_CONT;
+
+	if (regs_exitinfo(t, &c->c_ret) == -1) {
+		tracer_resume(ip, t, V_CONT);
+		return;
+	}
+	h = c->c_sn < SN__MAX ? &handlers[c->c_sn] : NULL;
+	if (h != NULL && h->exit != NULL)
+		v = h->exit(ip, t, c);
+	if (v == V_EXIT) {
+		/* Fan-out: the handler rewound the call for its next step. */
+		tracer_resume(ip, t, V_EXIT);
+		return;
+	}
+	call_restore(t, c);
+	scratch_release(ip, c);
+	tracer_resume(ip, t, v);
+}

@@ -1,0 +1,304 @@
+/*
+ * Copyright (c) 2026 The mult developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * probe-race: time-of-check/time-of-use races on pids passed in memory.
+ *
+ * usage: probe-race WHAT OUTSIDE_PID [N]	WHAT: capget ownerex
+ *						scmcreds clone3; N 10000
+ *
+ * A second thread keeps flipping a word of the call's memory argument
+ * between a harmless value of ours and OUTSIDE_PID (clone3: the flags
+ * between 0 and CLONE_UNTRACED) while the main thread makes the call N
+ * times.  Prints tries, successes, esrch, eperm, other and
+ * outside_effect, the number of calls that reached the outsider:
+ *   capget    success returning caps other than ours (our effective
+ *	       set is emptied first so they differ; distinguishable=0 if
+ *	       they still do not)
+ *   ownerex   F_GETOWN_EX afterwards reports an owner other than us
+ *   scmcreds  a message received with a pid other than ours
+ *   clone3    a child that is not traced although we are
+ *	       (untraced_children; always 0 when parent_traced=0)
+ * Natively outside_effect is normally > 0; in an instance it must be 0.
+ */
+
+#define _GNU_SOURCE
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <linux/capability.h>
+#include <linux/sched.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include "probe.h"
+
+static volatile int stop;
+static uint32_t *target;	/* the word the racer flips */
+static uint32_t val_own, val_out;
+static pthread_t racer_thread;
+static long pid, out, n;
+static long successes, esrch, eperm, other, effect;
+
+/* The racer thread: flip the target word as fast as possible. */
+static void *
+racer(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		__atomic_store_n(target, val_own, __ATOMIC_RELAXED);
+		__atomic_store_n(target, val_out, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/* Start the racer on the target chosen by the caller. */
+static void
+start(void)
+{
+	stop = 0;
+	if (pthread_create(&racer_thread, NULL, racer, NULL) != 0)
+		fail("pthread_create");
+}
+
+/* Stop the racer. */
+static void
+finish(void)
+{
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+	pthread_join(racer_thread, NULL);
+}
+
+/* Count the outcome of one call. */
+static void
+tally(long r)
+{
+	if (r >= 0)
+		successes++;
+	else if (errno == ESRCH)
+		esrch++;
+	else if (errno == EPERM)
+		eperm++;
+	else
+		other++;
+}
+
+/* TracerPid from /proc/self/status with raw calls only (fork-safe). */
+static long
+tracerpid(void)
+{
+	char buf[4096], *p;
+	ssize_t len;
+	int fd;
+
+	if ((fd = open("/proc/self/status", O_RDONLY)) == -1)
+		return -1;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = '\0';
+	if ((p = strstr(buf, "TracerPid:")) == NULL)
+		return -1;
+	return strtol(p + 10, NULL, 10);
+}
+
+/* capget with the header pid flipping between 0 and the outsider. */
+static void
+race_capget(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2], mine[2], theirs[2];
+	long i, r;
+
+	if (syscall(SYS_capget, &h, d) == -1)
+		fail("capget");
+	d[0].effective = d[1].effective = 0;
+	if (syscall(SYS_capset, &h, d) == -1 ||
+	    syscall(SYS_capget, &h, mine) == -1)
+		fail("capset");
+	h.pid = out;
+	r = syscall(SYS_capget, &h, theirs);
+	kv("distinguishable", r == -1 || theirs[0].effective !=
+	    mine[0].effective || theirs[1].effective != mine[1].effective);
+	h.pid = 0;
+	target = (uint32_t *)&h.pid;
+	val_own = 0;
+	start();
+	for (i = 0; i < n; i++) {
+		h.version = _LINUX_CAPABILITY_VERSION_3;
+		r = syscall(SYS_capget, &h, d);
+		tally(r);
+		if (r == 0 && (d[0].effective != mine[0].effective ||
+		    d[1].effective != mine[1].effective))
+			effect++;
+	}
+	finish();
+}
+
+/* F_SETOWN_EX with the owner pid flipping, checked by F_GETOWN_EX. */
+static void
+race_ownerex(void)
+{
+	struct f_owner_ex o = { F_OWNER_PID, 0 }, got, reset;
+	int p[2];
+	long i;
+
+	if (pipe(p) == -1)
+		fail("pipe");
+	reset.type = F_OWNER_PID;
+	reset.pid = pid;
+	if (fcntl(p[0], F_SETOWN_EX, &reset) == -1)
+		fail("F_SETOWN_EX");
+	o.pid = pid;
+	target = (uint32_t *)&o.pid;
+	start();
+	for (i = 0; i < n; i++) {
+		tally(fcntl(p[0], F_SETOWN_EX, &o));
+		memset(&got, 0, sizeof(got));
+		if (fcntl(p[0], F_GETOWN_EX, &got) == -1)
+			fail("F_GETOWN_EX");
+		if (got.pid != pid) {
+			effect++;
+			fcntl(p[0], F_SETOWN_EX, &reset);
+		}
+	}
+	finish();
+}
+
+/* SCM_CREDENTIALS whose pid flips; the receiver checks every message. */
+static void
+race_scmcreds(void)
+{
+	union {
+		char		buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr	align;
+	} u, ru;
+	struct msghdr mh, rh;
+	struct cmsghdr *cm;
+	struct ucred uc = { pid, getuid(), getgid() }, *cp;
+	struct iovec iov;
+	int sv[2], on = 1;
+	long i;
+	char b = 'x';
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == -1 ||
+	    setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) == -1)
+		fail("socketpair");
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = &b;
+	iov.iov_len = 1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = sizeof(u.buf);
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_CREDENTIALS;
+	cm->cmsg_len = CMSG_LEN(sizeof(uc));
+	memcpy(CMSG_DATA(cm), &uc, sizeof(uc));
+	cp = (struct ucred *)CMSG_DATA(cm);
+	target = (uint32_t *)&cp->pid;
+	start();
+	for (i = 0; i < n; i++) {
+		if (sendmsg(sv[0], &mh, 0) == -1) {
+			tally(-1);
+			continue;
+		}
+		tally(0);
+		rh = mh;
+		rh.msg_control = ru.buf;
+		rh.msg_controllen = sizeof(ru.buf);
+		if (recvmsg(sv[1], &rh, 0) != 1)
+			fail("recvmsg");
+		cm = CMSG_FIRSTHDR(&rh);
+		if (cm == NULL || cm->cmsg_type != SCM_CREDENTIALS ||
+		    ((struct ucred *)CMSG_DATA(cm))->pid != pid)
+			effect++;
+	}
+	finish();
+}
+
+/* clone3 with flags flipping between 0 and CLONE_UNTRACED. */
+static void
+race_clone3(void)
+{
+	struct clone_args ca;
+	long i, r, traced;
+	int st;
+
+	traced = tracerpid() > 0;
+	kv("parent_traced", traced);
+	memset(&ca, 0, sizeof(ca));
+	ca.exit_signal = SIGCHLD;
+	target = (uint32_t *)&ca.flags;	/* low half on x86_64 */
+	val_own = 0;
+	val_out = CLONE_UNTRACED;
+	start();
+	for (i = 0; i < n; i++) {
+		r = syscall(SYS_clone3, &ca, sizeof(ca));
+		if (r == 0)
+			_exit(traced && tracerpid() == 0 ? 1 : 0);
+		if (r == -1 && errno == ENOSYS) {
+			finish();
+			skip("clone3");
+		}
+		tally(r);
+		if (r > 0 && (wait4(r, &st, __WALL, NULL) != r ||
+		    WEXITSTATUS(st) != 0))
+			effect++;
+	}
+	finish();
+	kv("untraced_children", effect);
+}
+
+int
+main(int argc, char *argv[])
+{
+	void (*fn)(void);
+
+	if (argc < 3 || argc > 4) {
+		fprintf(stderr, "usage: probe-race WHAT OUTSIDE_PID [N]\n");
+		return 1;
+	}
+	out = parse_long(argv[2]);
+	n = argc > 3 ? parse_long(argv[3]) : 10000;
+	pid = sys_getpid();
+	if (strcmp(argv[1], "capget") == 0)
+		fn = race_capget;
+	else if (strcmp(argv[1], "ownerex") == 0)
+		fn = race_ownerex;
+	else if (strcmp(argv[1], "scmcreds") == 0)
+		fn = race_scmcreds;
+	else if (strcmp(argv[1], "clone3") == 0)
+		fn = race_clone3;
+	else
+		fail("unknown_race");
+	val_own = pid;
+	val_out = out;
+	fflush(stdout);
+	fn();
+	kv("tries", n);
+	kv("successes", successes);
+	kv("esrch", esrch);
+	kv("eperm", eperm);
+	kv("other", other);
+	kv("outside_effect", effect);
+	return 0;
+}
