@@ -164,6 +164,7 @@ regs_fetch(struct tracee *t, struct call *c)
 	memset(c, 0, sizeof(*c));
 	c->c_fan = -1;
 	c->c_sbuf.off = SIZE_MAX;
+	c->c_obuf.off = SIZE_MAX;
 	c->c_ip = info.instruction_pointer;
 	if (info.op != PTRACE_SYSCALL_INFO_SECCOMP) {
 		errno = EINVAL;

@@ -28,17 +28,24 @@
 
 /*
  * The scratch area: a sealed memfd mapped read-only and shared at a fixed
- * address in every instance process that needs one.  The supervisor
- * writes it through its own mapping; the instance can neither write it
- * (no VM_WRITE, no VM_MAYWRITE, shared so FOLL_FORCE cannot COW it) nor
- * unmap, remap or reprotect it (those calls are trapped below SCRATCH_END).
+ * address in every instance process that needs one, for inputs the
+ * kernel must read as checked.  The supervisor writes it through its own
+ * mapping; the instance can neither write it (no VM_WRITE, no VM_MAYWRITE,
+ * shared so FOLL_FORCE cannot COW it) nor unmap, remap or reprotect it
+ * (those calls are trapped below SCRATCH_END).  Above it, a private
+ * read-write area takes outputs the kernel writes (si_pid, l_pid, ...)
+ * until the supervisor copies them out translated: no thread reads them
+ * from its own buffers before then.
  */
 #define SCRATCH_ADDR	0x10000UL
-#define SCRATCH_LEN	(192UL * 1024)
+#define SCRATCH_LEN	0x20000UL	/* read-only, for inputs */
+#define OUTPUT_ADDR	0x30000UL
+#define OUTPUT_LEN	0x10000UL	/* private read-write, for outputs */
 #define SCRATCH_BLOCK	0x10000UL	/* filter granularity */
-#define SCRATCH_END	(SCRATCH_ADDR + SCRATCH_LEN)
+#define SCRATCH_END	(OUTPUT_ADDR + OUTPUT_LEN)
 #define SCRATCH_UNIT	256
-#define SCRATCH_UNITS	(SCRATCH_LEN / SCRATCH_UNIT)	/* a multiple of 64 */
+#define SCRATCH_UNITS	((SCRATCH_END - SCRATCH_ADDR) / SCRATCH_UNIT)
+#define SCRATCH_ROUNITS	(SCRATCH_LEN / SCRATCH_UNIT)
 
 /* Registers of a system call stop, in ABI-neutral names. */
 enum reg {
@@ -91,6 +98,7 @@ struct vid {
 	pid_t		 v_real;
 	pid_t		 v_virt;
 	int		 v_refs;
+	int		 v_gone;	/* its process is reaped, see proc_dead */
 };
 RB_HEAD(vid_rtree, vid);
 RB_HEAD(vid_vtree, vid);
@@ -135,6 +143,7 @@ enum mm_state {
 	MM_NONE,	/* no scratch yet */
 	MM_FD,		/* a read-only fd was installed (m_fd) */
 	MM_MAPPED,	/* mapped; the fd still to be closed */
+	MM_CLOSED,	/* the output area still to be mapped */
 	MM_READY,
 	MM_FAILED	/* could not map it: memory calls are denied */
 };
@@ -161,6 +170,7 @@ struct proc {
 #define P_SUBREAPER	 0x01
 #define P_DEAD		 0x02	/* every task dead: a zombie */
 #define P_ROOT		 0x04
+#define P_GONE		 0x08	/* reaped; kept for its parent's wait */
 	int			 p_pidfd;	/* pins the struct pid */
 };
 TAILQ_HEAD(proclist, proc);
@@ -185,6 +195,7 @@ struct call {
 	unsigned int	 c_restore;	/* argument registers to restore */
 	uint64_t	 c_raw[6];	/* their values before */
 	struct sbuf	 c_sbuf;	/* scratch held until the exit stop */
+	struct sbuf	 c_obuf;	/* output area held likewise */
 	struct vid	*c_hold[2];	/* targets held while in flight */
 	int64_t		 c_aux[6];	/* handler state */
 	int		 c_fan;		/* fan-out step, -1 if none */
@@ -347,6 +358,8 @@ int		 scratch_ensure(struct interp *, struct tracee *);
 uint64_t	 scratch_put(struct interp *, struct call *, const void *,
 		    size_t);
 void		*scratch_ptr(struct interp *, const struct call *);
+uint64_t	 scratch_out(struct interp *, struct tracee *, struct call *,
+		    size_t);
 void		 scratch_release(struct interp *, struct call *);
 void		 scratch_inject_exit(struct interp *, struct tracee *);
 void		 scratch_forget(struct interp *, struct tracee *);
@@ -366,6 +379,8 @@ void		 proc_dead(struct interp *, struct proc *);
 void		 proc_reaped(struct interp *, struct proc *);
 struct proc	*proc_byvpid(struct interp *, pid_t);
 int		 proc_alive(const struct proc *);
+void		 proc_waited(struct interp *, struct proc *);
+void		 proc_drop_real(struct interp *, pid_t);
 
 /* syscall.c */
 void		 syscall_enter(struct interp *, struct tracee *);
@@ -443,8 +458,6 @@ enum verdict	 h_prio_exit(struct interp *, struct tracee *,
 		    struct call *);
 enum verdict	 h_perf(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_capget(struct interp *, struct tracee *, struct call *);
-enum verdict	 h_capget_exit(struct interp *, struct tracee *,
-		    struct call *);
 enum verdict	 h_clock(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_restore(struct interp *, struct tracee *, struct call *);
 /* h_mem.c */

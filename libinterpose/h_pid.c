@@ -188,8 +188,8 @@ h_clock(struct interp *ip, struct tracee *t, struct call *c)
 
 /*
  * capget/capset(hdr, data): hdr->pid is in memory.  The kernel reads a
- * translated copy in scratch; the version it may write back is copied to
- * the instance at the exit.
+ * translated copy in read-only scratch.  It writes the header only for a
+ * bad version, which is answered here instead.
  */
 enum verdict
 h_capget(struct interp *ip, struct tracee *t, struct call *c)
@@ -209,24 +209,24 @@ h_capget(struct interp *ip, struct tracee *t, struct call *c)
 	}
 	if (mem_read(t->t_tid, c->c_arg[0], &h, sizeof(h)) == -1)
 		return call_return(t, c, -EFAULT);
+	if (h.version != _LINUX_CAPABILITY_VERSION_1 &&
+	    h.version != _LINUX_CAPABILITY_VERSION_2 &&
+	    h.version != _LINUX_CAPABILITY_VERSION_3) {
+		/*
+		 * The kernel's answer, without reading the pid: the
+		 * preferred version back, EINVAL (0 for capget without
+		 * data, the usual probe).
+		 */
+		h.version = _LINUX_CAPABILITY_VERSION_3;
+		if (mem_write(t->t_tid, c->c_arg[0], &h.version,
+		    sizeof(h.version)) == -1)
+			return call_return(t, c, -EFAULT);
+		return call_return(t, c, c->c_sn == SN_capget &&
+		    c->c_arg[1] == 0 ? 0 : -EINVAL);
+	}
 	if (h.pid > 0)
 		h.pid = pid_in(ip, h.pid);
 	if ((addr = scratch_put(ip, c, &h, sizeof(h))) == 0)
 		return call_deny(ip, t, c, EAGAIN, "scratch full");
 	return call_setarg(t, c, 0, addr) == -1 ? V_CONT : V_EXIT;
-}
-
-enum verdict
-h_capget_exit(struct interp *ip, struct tracee *t, struct call *c)
-{
-	struct __user_cap_header_struct	*h;
-
-	(void)ip;
-	if ((h = scratch_ptr(ip, c)) == NULL)
-		return V_CONT;
-	/* Only the version is ever written back by the kernel. */
-	if (mem_write(t->t_tid, c->c_arg[0], &h->version,
-	    sizeof(h->version)) == -1)
-		(void)regs_set(t, R_RET, (uint64_t)-EFAULT);
-	return V_CONT;
 }

@@ -265,6 +265,7 @@ proc_event_fork(struct interp *ip, struct tracee *t, int ev)
 		flags = ev == PTRACE_EVENT_VFORK ?
 		    CLONE_VM | CLONE_VFORK | SIGCHLD : SIGCHLD;
 
+	proc_drop_real(ip, (pid_t)msg);
 	if ((id = vmap_add(&ip->i_vmap, (pid_t)msg)) == NULL) {
 		ilog(ip, ILOG_WARN, "cannot map new task %lu", msg);
 		(void)ptrace(PTRACE_CONT, t->t_tid, NULL, 0);

@@ -70,10 +70,11 @@ h_wait4_exit(struct interp *ip, struct tracee *t, struct call *c)
 {
 	pid_t	 r = (pid_t)c->c_ret;
 
-	if (r <= 0)
-		return V_CONT;
-	(void)regs_set(t, R_RET, pid_out(ip, r));
-	wait_reaped(ip, r);
+	if (r > 0) {
+		(void)regs_set(t, R_RET, pid_out(ip, r));
+		wait_reaped(ip, r);
+	}
+	proc_waited(ip, t->t_proc);
 	return V_CONT;
 }
 
@@ -83,9 +84,6 @@ h_waitid(struct interp *ip, struct tracee *t, struct call *c)
 	int	 type = (int)c->c_arg[0];
 	pid_t	 id = (pid_t)c->c_arg[1];
 
-	if ((type == P_PID || type == P_PGID) && id > 0)
-		if (call_setarg(t, c, 1, pid_in(ip, id)) == -1)
-			return V_CONT;
 	if (c->c_arg[2] != 0) {
 		switch (scratch_ensure(ip, t)) {
 		case 0:
@@ -97,12 +95,15 @@ h_waitid(struct interp *ip, struct tracee *t, struct call *c)
 			    "waitid siginfo without scratch");
 		}
 		/* The kernel writes the real si_pid where no thread looks. */
-		if ((c->c_aux[0] = scratch_put(ip, c, NULL,
+		if ((c->c_aux[0] = scratch_out(ip, t, c,
 		    sizeof(siginfo_t))) == 0)
 			return call_deny(ip, t, c, EAGAIN, "scratch full");
 		if (call_setarg(t, c, 2, (uint64_t)c->c_aux[0]) == -1)
 			return V_CONT;
 	}
+	if ((type == P_PID || type == P_PGID) && id > 0)
+		if (call_setarg(t, c, 1, pid_in(ip, id)) == -1)
+			return V_CONT;
 	return V_EXIT;
 }
 
@@ -116,24 +117,28 @@ siginfo_pidoff(const struct pers *p)
 enum verdict
 h_waitid_exit(struct interp *ip, struct tracee *t, struct call *c)
 {
-	uint8_t		*si, copy[128];
+	uint8_t		 copy[128];
 	size_t		 off;
-	int32_t		 pid;
+	int32_t		 pid, r;
 
-	if (c->c_arg[2] == 0 || c->c_ret != 0 ||
-	    (si = scratch_ptr(ip, c)) == NULL)
+	if (c->c_arg[2] == 0 || c->c_ret != 0 || c->c_aux[0] == 0 ||
+	    mem_read(t->t_tid, (uint64_t)c->c_aux[0], copy,
+	    sizeof(copy)) == -1) {
+		proc_waited(ip, t->t_proc);
 		return V_CONT;
+	}
 	off = siginfo_pidoff(c->c_pers);
-	memcpy(copy, si, sizeof(copy));
 	memcpy(&pid, copy + off, sizeof(pid));
 	if (pid > 0) {
-		if (!(c->c_arg[3] & WNOWAIT))
-			wait_reaped(ip, pid);
-		pid = pid_out(ip, pid);
+		r = pid;
+		pid = pid_out(ip, r);
 		memcpy(copy + off, &pid, sizeof(pid));
+		if (!(c->c_arg[3] & WNOWAIT))
+			wait_reaped(ip, r);
 	}
 	/* Only now does the instance see it, translated. */
 	if (mem_write(t->t_tid, c->c_arg[2], copy, sizeof(copy)) == -1)
 		(void)regs_set(t, R_RET, (uint64_t)-EFAULT);
+	proc_waited(ip, t->t_proc);
 	return V_CONT;
 }

@@ -202,10 +202,10 @@ const struct handler handlers[SN__MAX] = {
 	[SN_perf_event_open] = { .enter = h_perf, .class = HC_PID,
 	    .stops = 2, .how = "pid translated; every task (-1) and "
 	    "cgroups refused (EACCES)" },
-	[SN_capget] = { .enter = h_capget, .exit = h_capget_exit,
+	[SN_capget] = { .enter = h_capget,
 	    .class = HC_PID, .stops = 2,
 	    .how = "header copied to scratch, pid translated" },
-	[SN_capset] = { .enter = h_capget, .exit = h_capget_exit,
+	[SN_capset] = { .enter = h_capget,
 	    .class = HC_PID, .stops = 2, .how = "as capget" },
 
 	/* Timers and clocks. */

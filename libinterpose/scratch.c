@@ -142,8 +142,11 @@ mm_fork(const struct mm *parent)
 
 	if ((mm = mm_new()) == NULL)
 		return NULL;
-	if (parent->m_state == MM_READY || parent->m_state == MM_MAPPED)
+	if (parent->m_state == MM_READY)
 		mm->m_state = MM_READY;
+	else if (parent->m_state == MM_MAPPED ||
+	    parent->m_state == MM_CLOSED)
+		mm->m_state = MM_CLOSED;	/* it has the memfd mapped */
 	else if (parent->m_state == MM_FAILED)
 		mm->m_state = MM_FAILED;
 	return mm;
@@ -156,42 +159,95 @@ mm_unref(struct mm *mm)
 		free(mm);
 }
 
+/* Find and take n free units in [lo, hi); the first unit, or -1. */
+static long
+units_take(struct scratch *s, size_t lo, size_t hi, size_t n)
+{
+	size_t	 i, j, run;
+
+	for (i = lo, run = 0; i < hi; i++) {
+		if (s->s_used[i / 64] & (1ULL << (i % 64))) {
+			run = 0;
+			continue;
+		}
+		if (++run < n)
+			continue;
+		i = i + 1 - n;
+		for (j = i; j < i + n; j++)
+			s->s_used[j / 64] |= 1ULL << (j % 64);
+		return (long)i;
+	}
+	return -1;
+}
+
+static void
+units_give(struct scratch *s, struct sbuf *b)
+{
+	size_t	 i, n;
+
+	if (b->off == SIZE_MAX)
+		return;
+	n = (b->len + SCRATCH_UNIT - 1) / SCRATCH_UNIT;
+	for (i = b->off / SCRATCH_UNIT; n > 0; i++, n--)
+		s->s_used[i / 64] &= ~(1ULL << (i % 64));
+	b->off = SIZE_MAX;
+}
+
 /*
- * Hand out len bytes of scratch for call c, filled from data (or zeroed)
- * and held until the exit stop.  One region per call.  Returns the
- * address in the tracee, or 0 if scratch is full.
+ * Hand out len bytes of read-only scratch for call c, filled from data
+ * (or zeroed) and held until the exit stop.  One region per call.
+ * Returns the address in the tracee, or 0 if scratch is full.
  */
 uint64_t
 scratch_put(struct interp *ip, struct call *c, const void *data, size_t len)
 {
 	struct scratch	*s = ip->i_scr;
-	size_t		 need, i, j, run;
+	long		 u;
 
 	if (s == NULL || len == 0 || c->c_sbuf.off != SIZE_MAX)
 		return 0;
-	need = (len + SCRATCH_UNIT - 1) / SCRATCH_UNIT;
-	for (i = 0, run = 0; i < SCRATCH_UNITS; i++) {
-		if (s->s_used[i / 64] & (1ULL << (i % 64))) {
-			run = 0;
-			continue;
-		}
-		if (++run < need)
-			continue;
-		i = i + 1 - need;
-		for (j = i; j < i + need; j++)
-			s->s_used[j / 64] |= 1ULL << (j % 64);
-		c->c_sbuf.off = i * SCRATCH_UNIT;
-		c->c_sbuf.len = len;
-		if (data != NULL)
-			memcpy(s->s_base + c->c_sbuf.off, data, len);
-		else
-			memset(s->s_base + c->c_sbuf.off, 0, len);
-		return SCRATCH_ADDR + c->c_sbuf.off;
-	}
-	return 0;
+	if ((u = units_take(s, 0, SCRATCH_ROUNITS,
+	    (len + SCRATCH_UNIT - 1) / SCRATCH_UNIT)) == -1)
+		return 0;
+	c->c_sbuf.off = (size_t)u * SCRATCH_UNIT;
+	c->c_sbuf.len = len;
+	if (data != NULL)
+		memcpy(s->s_base + c->c_sbuf.off, data, len);
+	else
+		memset(s->s_base + c->c_sbuf.off, 0, len);
+	return SCRATCH_ADDR + c->c_sbuf.off;
 }
 
-/* The supervisor's view of the call's scratch region, or NULL. */
+/*
+ * Hand out len bytes of the task's output area for call c, zeroed.  The
+ * kernel writes there; the exit handler reads it with mem_read().
+ * Returns the address in the tracee, or 0.
+ */
+uint64_t
+scratch_out(struct interp *ip, struct tracee *t, struct call *c, size_t len)
+{
+	static const uint8_t	 zero[4096];
+	struct scratch		*s = ip->i_scr;
+	uint64_t		 addr;
+	long			 u;
+
+	if (s == NULL || len == 0 || len > sizeof(zero) ||
+	    c->c_obuf.off != SIZE_MAX)
+		return 0;
+	if ((u = units_take(s, SCRATCH_ROUNITS, SCRATCH_UNITS,
+	    (len + SCRATCH_UNIT - 1) / SCRATCH_UNIT)) == -1)
+		return 0;
+	c->c_obuf.off = (size_t)u * SCRATCH_UNIT;
+	c->c_obuf.len = len;
+	addr = SCRATCH_ADDR + c->c_obuf.off;
+	if (mem_write(t->t_tid, addr, zero, len) == -1) {
+		units_give(s, &c->c_obuf);
+		return 0;
+	}
+	return addr;
+}
+
+/* The supervisor's view of the call's read-only region, or NULL. */
 void *
 scratch_ptr(struct interp *ip, const struct call *c)
 {
@@ -200,19 +256,14 @@ scratch_ptr(struct interp *ip, const struct call *c)
 	return ip->i_scr->s_base + c->c_sbuf.off;
 }
 
-/* Give back the call's region. */
+/* Give back the call's regions. */
 void
 scratch_release(struct interp *ip, struct call *c)
 {
-	struct scratch	*s = ip->i_scr;
-	size_t		 i, n;
-
-	if (s == NULL || c->c_sbuf.off == SIZE_MAX)
+	if (ip->i_scr == NULL)
 		return;
-	n = (c->c_sbuf.len + SCRATCH_UNIT - 1) / SCRATCH_UNIT;
-	for (i = c->c_sbuf.off / SCRATCH_UNIT; n > 0; i++, n--)
-		s->s_used[i / 64] &= ~(1ULL << (i % 64));
-	c->c_sbuf.off = SIZE_MAX;
+	units_give(ip->i_scr, &c->c_sbuf);
+	units_give(ip->i_scr, &c->c_obuf);
 }
 
 /*
@@ -280,7 +331,7 @@ scratch_mapped(struct interp *ip, pid_t tid)
 			continue;
 		if (lo != SCRATCH_ADDR)
 			continue;
-		ok = hi == SCRATCH_END && strcmp(perm, "r--s") == 0 &&
+		ok = hi == SCRATCH_ADDR + SCRATCH_LEN && strcmp(perm, "r--s") == 0 &&
 		    off == 0 && ino == ip->i_scr->s_ino &&
 		    makedev(maj, min) == ip->i_scr->s_dev;
 		break;
@@ -307,7 +358,9 @@ scratch_wake(struct interp *ip)
 }
 
 /*
- * Make sure t's address space has scratch.  Returns 0 if it has, -1 if
+ * Make sure t's address space has scratch.  Call it before changing any
+ * register: an injected step runs the call again from its start, with
+ * the registers as they were here.  Returns 0 if it has, -1 if
  * it cannot (the call must be refused), 1 if t is now busy with an
  * injected step (or parked behind another task's): the handler returns
  * V_PARK and the call runs again from the start once the step is done.
@@ -351,10 +404,22 @@ scratch_ensure(struct interp *ip, struct tracee *t)
 		    regs_set(t, R_A5, 0) == -1)
 			return -1;
 		break;
-	default:	/* MM_MAPPED */
+	case MM_MAPPED:
 		nr = p->p_nr[SN_close];
 		if (regs_set(t, R_NR, nr) == -1 ||
 		    regs_set(t, R_A0, (uint64_t)mm->m_fd) == -1)
+			return -1;
+		break;
+	default:	/* MM_CLOSED */
+		nr = p->p_compat ? p->p_nr[SN_mmap2] : p->p_nr[SN_mmap];
+		if (regs_set(t, R_NR, nr) == -1 ||
+		    regs_set(t, R_A0, OUTPUT_ADDR) == -1 ||
+		    regs_set(t, R_A1, OUTPUT_LEN) == -1 ||
+		    regs_set(t, R_A2, PROT_READ | PROT_WRITE) == -1 ||
+		    regs_set(t, R_A3, MAP_PRIVATE | MAP_ANONYMOUS |
+		    MAP_FIXED_NOREPLACE) == -1 ||
+		    regs_set(t, R_A4, (uint64_t)-1) == -1 ||
+		    regs_set(t, R_A5, 0) == -1)
 			return -1;
 		break;
 	}
@@ -400,8 +465,12 @@ scratch_inject_exit(struct interp *ip, struct tracee *t)
 		}
 		break;
 	case MM_MAPPED:
-		mm->m_state = MM_READY;
+		mm->m_state = MM_CLOSED;
 		mm->m_fd = -1;
+		break;
+	case MM_CLOSED:
+		mm->m_state = ret == (int64_t)OUTPUT_ADDR ? MM_READY :
+		    MM_FAILED;
 		break;
 	default:
 		break;

@@ -53,17 +53,20 @@ ilog(struct interp *ip, enum interpose_log lvl, const char *fmt, ...)
 
 /*
  * Virtual to real for a pid argument: 0 stays 0 (the caller itself), an
- * id the instance does not have becomes GHOST_PID, which no process can
+ * id the instance does not have (or whose pid the kernel has freed)
+ * becomes GHOST_PID, which no process can
  * have, so the kernel answers as for a pid that does not exist.
  */
 pid_t
 pid_in(struct interp *ip, pid_t v)
 {
-	pid_t	 r;
+	struct vid	*id;
 
 	if (v <= 0)
 		return v;
-	return (r = vmap_v2r(&ip->i_vmap, v)) == 0 ? GHOST_PID : r;
+	if ((id = vmap_virt(&ip->i_vmap, v)) == NULL || id->v_gone)
+		return GHOST_PID;
+	return id->v_real;
 }
 
 /* The same for a signed "pid or -pgid" argument (kill, F_SETOWN). */

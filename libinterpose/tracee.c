@@ -74,6 +74,7 @@ tracee_new(struct interp *ip, pid_t tid, struct proc *p, struct mm *mm,
 	if (mm != NULL)
 		mm->m_refs++;
 	t->t_call.c_sbuf.off = SIZE_MAX;
+	t->t_call.c_obuf.off = SIZE_MAX;
 	if (p != NULL)
 		p->p_threads++;
 	RB_INSERT(tracee_tree, &ip->i_tracees, t);
@@ -171,11 +172,32 @@ proc_reaper(struct interp *ip, struct proc *p)
 	    ip->i_root : NULL;
 }
 
+/* Is a thread of process p inside a wait call? */
+static int
+proc_waiting(struct interp *ip, struct proc *p)
+{
+	struct tracee	*t;
+	int		 sn;
+
+	RB_FOREACH(t, tracee_tree, &ip->i_tracees) {
+		if (t->t_proc != p || t->t_state != TS_CALL)
+			continue;
+		sn = t->t_call.c_sn;
+		if (sn == SN_wait4 || sn == SN_waitid || sn == SN_waitpid)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Every task of p is gone: p is a zombie.  Its children move to the
- * reaper.  If the kernel already reaped it (autoreap, or our own wait
- * as its real parent), drop it now: the pidfd, unlike the number, still
- * names this process, so a reused pid cannot keep the entry alive.
+ * reaper.  If the kernel already reaped it, its pid may be reused from
+ * now on, so it must not be used again.  That happens at once when its
+ * parent does not wait for children (autoreap), or as soon as our own
+ * wait handed it to a parent blocked in wait: then the entry stays, with
+ * the pid unusable (v_gone), until that wait's exit stop translates its
+ * result.  The pidfd, unlike the number, still names this process, so a
+ * reused pid cannot make it look alive.
  */
 void
 proc_dead(struct interp *ip, struct proc *p)
@@ -190,10 +212,45 @@ proc_dead(struct interp *ip, struct proc *p)
 		if (r != NULL)
 			TAILQ_INSERT_TAIL(&r->p_children, c, p_sibling);
 	}
-	if (p->p_parent == NULL || p->p_pidfd == -1 ||
-	    (syscall(SYS_pidfd_send_signal, p->p_pidfd, 0, NULL, 0) == -1 &&
-	    errno == ESRCH))
-		proc_reaped(ip, p);
+	if (p->p_parent != NULL && p->p_pidfd != -1 &&
+	    (syscall(SYS_pidfd_send_signal, p->p_pidfd, 0, NULL, 0) == 0 ||
+	    errno != ESRCH))
+		return;		/* a zombie, until its parent's wait */
+	if (p->p_parent != NULL && proc_waiting(ip, p->p_parent)) {
+		p->p_flags |= P_GONE;
+		p->p_pid->v_gone = 1;
+		return;
+	}
+	proc_reaped(ip, p);
+}
+
+/* A wait of p ended: children reaped meanwhile leave the table. */
+void
+proc_waited(struct interp *ip, struct proc *p)
+{
+	struct proc	*c, *n;
+
+	for (c = TAILQ_FIRST(&p->p_children); c != NULL; c = n) {
+		n = TAILQ_NEXT(c, p_sibling);
+		if (c->p_flags & P_GONE)
+			proc_reaped(ip, c);
+	}
+}
+
+/* A new task has real id r: an entry left for a reaped pid r goes. */
+void
+proc_drop_real(struct interp *ip, pid_t r)
+{
+	struct vid	*v;
+	struct proc	*p;
+
+	if ((v = vmap_real(&ip->i_vmap, r)) == NULL || !v->v_gone)
+		return;
+	TAILQ_FOREACH(p, &ip->i_procs, p_entry)
+		if (p->p_pid == v) {
+			proc_reaped(ip, p);
+			return;
+		}
 }
 
 /*
