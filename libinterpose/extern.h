@@ -107,12 +107,18 @@ int		 vid_vcmp(const struct vid *, const struct vid *);
 RB_PROTOTYPE(vid_rtree, vid, v_rent, vid_rcmp)
 RB_PROTOTYPE(vid_vtree, vid, v_vent, vid_vcmp)
 
+#define VMAP_HIST	256
+
 struct vmap {
 	struct vid_rtree	 vm_real;
 	struct vid_vtree	 vm_virt;
 	pid_t			 vm_next;	/* next virtual id to try */
 	pid_t			 vm_max;	/* pid_max */
 	size_t			 vm_count;
+	struct {
+		pid_t		 real, virt;
+	}			 vm_hist[VMAP_HIST];	/* recently freed */
+	size_t			 vm_histn;
 };
 
 void		 vmap_init(struct vmap *, pid_t);
@@ -124,6 +130,7 @@ void		 vmap_ref(struct vid *);
 void		 vmap_unref(struct vmap *, struct vid *);
 pid_t		 vmap_r2v(const struct vmap *, pid_t);
 pid_t		 vmap_v2r(const struct vmap *, pid_t);
+pid_t		 vmap_r2v_hist(const struct vmap *, pid_t);
 
 /*
  * The instance's scratch memfd.  One for the whole instance: every
@@ -300,6 +307,7 @@ struct hcond {
 };
 
 #define HRULE_MAX	2
+#define HRULES_MAX	12
 struct hrule {
 	int		 n;
 	struct hcond	 c[HRULE_MAX];	/* ANDed */
@@ -330,7 +338,7 @@ struct handler {
 	int		 err;		/* for h_deny: errno */
 	int		 stops;		/* typical stops */
 	const char	*how;		/* for docs/syscalls.md */
-	struct hrule	 rule[8];	/* ORed; none: always */
+	struct hrule	 rule[HRULES_MAX];	/* ORed; none: always */
 	int		 nrule;
 };
 extern const struct handler handlers[SN__MAX];
@@ -448,6 +456,7 @@ enum verdict	 h_sigqueue(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_pidfd_send(struct interp *, struct tracee *,
 		    struct call *);
 void		 signal_delivery(struct interp *, struct tracee *, int);
+int		 siginfo_haspid(int, int);
 enum verdict	 fan_step(struct interp *, struct tracee *, struct call *, int);
 /* h_pid.c */
 enum verdict	 h_pid0(struct interp *, struct tracee *, struct call *);
@@ -472,6 +481,12 @@ enum verdict	 h_shmat(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_robust(struct interp *, struct tracee *, struct call *);
 void		 robust_exit(struct interp *, struct tracee *);
 /* h_owner.c */
+int		 need_scratch(struct interp *, struct tracee *, struct call *,
+		    enum verdict *, const char *);
+enum verdict	 out_arg(struct interp *, struct tracee *, struct call *, int,
+		    size_t, int);
+void		 out_back(struct interp *, struct tracee *, struct call *, int,
+		    void (*)(struct interp *, struct call *, uint8_t *));
 enum verdict	 h_fcntl(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_fcntl_exit(struct interp *, struct tracee *,
 		    struct call *);
@@ -487,6 +502,8 @@ enum verdict	 h_setsockopt(struct interp *, struct tracee *,
 		    struct call *);
 enum verdict	 h_sendmsg(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_recvmsg(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_sendmsg_exit(struct interp *, struct tracee *,
+		    struct call *);
 enum verdict	 h_recvmsg_exit(struct interp *, struct tracee *,
 		    struct call *);
 enum verdict	 h_timer_create(struct interp *, struct tracee *,

@@ -140,7 +140,7 @@ h_tgkill(struct interp *ip, struct tracee *t, struct call *c)
  * sigqueue's SI_QUEUE carries the sender's own claim (virtual already),
  * faults and I/O signals carry none.
  */
-static int
+int
 siginfo_haspid(int signo, int code)
 {
 	if (code == SI_USER || code == SI_TKILL || code == SI_MESGQ)

@@ -15,7 +15,13 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/queue.h>
 #include <sys/tree.h>
@@ -26,6 +32,10 @@
 #include <linux/seccomp.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <termios.h>
+
+#include <linux/sockios.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,6 +265,93 @@ const struct handler handlers[SN__MAX] = {
 	    "(ENOSYS), others run" },
 	[SN_ipc] = { .enter = h_multiplex, .class = HC_DENY, .stops = 1,
 	    .how = "i386: *ctl subcalls refused (ENOSYS), others run" },
+
+	/* Owners and terminals. */
+	[SN_fcntl] = { .enter = h_fcntl, .exit = h_fcntl_exit,
+	    .class = HC_OWNER, .stops = 2,
+	    .how = "F_SETOWN translated; F_GETOWN(_EX) answered from the "
+	    "supervisor's copy of the descriptor (1 stop); F_SETOWN_EX read "
+	    "from scratch; l_pid written in the output area, copied out "
+	    "translated (i386 F_GETLK refused)",
+	    .rule = { R1(CEQ(1, F_SETOWN)), R1(CEQ(1, F_GETOWN)),
+	    R1(CEQ(1, F_SETOWN_EX)), R1(CEQ(1, F_GETOWN_EX)),
+	    R1(CEQ(1, F_GETLK)), R1(CEQ(1, F_OFD_GETLK)) }, .nrule = 6 },
+	[SN_fcntl64] = { .enter = h_fcntl, .exit = h_fcntl_exit,
+	    .class = HC_OWNER, .stops = 2, .how = "as fcntl (i386)" },
+	[SN_ioctl] = { .enter = h_ioctl, .exit = h_ioctl_exit,
+	    .class = HC_OWNER, .stops = 2,
+	    .how = "the int is read from scratch or written in the output "
+	    "area and copied out translated; PIDFD_GET_INFO pids "
+	    "translated; nsfs pid translation refused (EPERM)",
+	    .rule = { R1(CEQ(1, TIOCSPGRP)), R1(CEQ(1, TIOCGPGRP)),
+	    R1(CEQ(1, TIOCGSID)), R1(CEQ(1, FIOSETOWN)),
+	    R1(CEQ(1, SIOCSPGRP)), R1(CEQ(1, FIOGETOWN)),
+	    R1(CEQ(1, SIOCGPGRP)), R1(CMASK(1, 0xffff, 0xff0b)),
+	    R1(CMASK(1, 0xffff, 0xb706)), R1(CMASK(1, 0xffff, 0xb707)),
+	    R1(CMASK(1, 0xffff, 0xb708)), R1(CMASK(1, 0xffff, 0xb709)) },
+	    .nrule = 12 },
+
+	/* Sockets. */
+	[SN_getsockopt] = { .enter = h_getsockopt,
+	    .exit = h_getsockopt_exit, .class = HC_SOCKET, .stops = 2,
+	    .how = "SO_PEERCRED written in the output area, copied out with "
+	    "the pid translated (outside peer: 0); SO_PEERPIDFD refused "
+	    "(ENOPROTOOPT)",
+	    .rule = { R2(CEQ(1, SOL_SOCKET), CEQ(2, SO_PEERCRED)),
+	    R2(CEQ(1, SOL_SOCKET), CEQ(2, 77)) }, .nrule = 2 },
+	[SN_setsockopt] = { .enter = h_setsockopt, .class = HC_SOCKET,
+	    .stops = 1, .how = "SO_PASSPIDFD refused (ENOPROTOOPT)",
+	    .rule = { R2(CEQ(1, SOL_SOCKET), CEQ(2, 76)) }, .nrule = 1 },
+	[SN_sendmsg] = { .enter = h_sendmsg, .class = HC_SOCKET, .stops = 2,
+	    .how = "header and control data read from scratch, "
+	    "SCM_CREDENTIALS pid translated" },
+	[SN_sendmmsg] = { .enter = h_sendmsg, .exit = h_sendmsg_exit,
+	    .class = HC_SOCKET, .stops = 2,
+	    .how = "as sendmsg, one message per call" },
+	[SN_recvmsg] = { .enter = h_recvmsg, .exit = h_recvmsg_exit,
+	    .class = HC_SOCKET, .stops = 2,
+	    .how = "header and control data written in the output area, "
+	    "copied out with SCM_CREDENTIALS pids translated" },
+	[SN_recvmmsg] = { .enter = h_recvmsg, .exit = h_recvmsg_exit,
+	    .class = HC_SOCKET, .stops = 2,
+	    .how = "as recvmsg, one message per call" },
+	[SN_recvmmsg_time64] = { .enter = h_recvmsg, .exit = h_recvmsg_exit,
+	    .class = HC_SOCKET, .stops = 2, .how = "as recvmmsg (i386)" },
+
+	/* SysV IPC. */
+	[SN_msgctl] = { .enter = h_ipcctl, .exit = h_ipcctl_exit,
+	    .class = HC_IPC, .stops = 2,
+	    .how = "msqid_ds written in the output area, msg_lspid and "
+	    "msg_lrpid copied out translated",
+	    .rule = { R1(CMASK(1, 0xff, IPC_STAT)), R1(CMASK(1, 0xff, MSG_STAT)),
+	    R1(CMASK(1, 0xff, MSG_STAT_ANY)) }, .nrule = 3 },
+	[SN_shmctl] = { .enter = h_ipcctl, .exit = h_ipcctl_exit,
+	    .class = HC_IPC, .stops = 2,
+	    .how = "shmid_ds written in the output area, shm_cpid and "
+	    "shm_lpid copied out translated",
+	    .rule = { R1(CMASK(1, 0xff, IPC_STAT)), R1(CMASK(1, 0xff, SHM_STAT)),
+	    R1(CMASK(1, 0xff, SHM_STAT_ANY)) }, .nrule = 3 },
+	[SN_semctl] = { .enter = h_ipcctl, .exit = h_ipcctl_exit,
+	    .class = HC_IPC, .stops = 2, .how = "GETPID result translated",
+	    .rule = { R1(CMASK(2, 0xff, GETPID)) }, .nrule = 1 },
+
+	/* Timers and signal information. */
+	[SN_timer_create] = { .enter = h_timer_create, .class = HC_TIMER,
+	    .stops = 2, .how = "sigevent read from scratch with a "
+	    "SIGEV_THREAD_ID tid translated; CPU clock pid translated" },
+	[SN_rt_sigtimedwait] = { .enter = h_sigtimedwait,
+	    .exit = h_siginfo_exit, .class = HC_SIGNAL, .stops = 2,
+	    .how = "siginfo written in the output area, copied out with "
+	    "si_pid translated", .rule = { R1(CNE0(1)) }, .nrule = 1 },
+	[SN_rt_sigtimedwait_time64] = { .enter = h_sigtimedwait,
+	    .exit = h_siginfo_exit, .class = HC_SIGNAL, .stops = 2,
+	    .how = "as rt_sigtimedwait (i386)" },
+	[SN_mq_notify] = { .class = HC_TIMER, .stops = 0,
+	    .how = "untrapped: the notification's si_pid is translated at "
+	    "delivery" },
+	[SN_signalfd4] = { .class = HC_SIGNAL, .stops = 0,
+	    .how = "untrapped: ssi_pid read from a signalfd is not "
+	    "translated yet (CAVEATS)" },
 
 	/* What cannot be virtualised. */
 	[SN_io_uring_setup] = { DENY(ENOSYS, "bypasses system call entry") },

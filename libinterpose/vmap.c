@@ -59,6 +59,7 @@ vmap_init(struct vmap *vm, pid_t max)
 	vm->vm_next = 1;
 	vm->vm_max = max > 1 ? max : 32768;
 	vm->vm_count = 0;
+	vm->vm_histn = 0;
 }
 
 /* Free every entry. */
@@ -73,6 +74,7 @@ vmap_clear(struct vmap *vm)
 		free(v);
 	}
 	vm->vm_count = 0;
+	vm->vm_histn = 0;
 }
 
 /*
@@ -157,6 +159,9 @@ vmap_unref(struct vmap *vm, struct vid *v)
 	RB_REMOVE(vid_rtree, &vm->vm_real, v);
 	RB_REMOVE(vid_vtree, &vm->vm_virt, v);
 	vm->vm_count--;
+	vm->vm_hist[vm->vm_histn % VMAP_HIST].real = v->v_real;
+	vm->vm_hist[vm->vm_histn % VMAP_HIST].virt = v->v_virt;
+	vm->vm_histn++;
 	free(v);
 }
 
@@ -176,4 +181,24 @@ vmap_v2r(const struct vmap *vm, pid_t virt)
 	struct vid	*v;
 
 	return virt > 0 && (v = vmap_virt(vm, virt)) != NULL ? v->v_real : 0;
+}
+
+/*
+ * Real to virtual for a pid the kernel reports after its process is gone
+ * (SysV IPC's last sender, a lock's dead holder): the live table first,
+ * then the most recently freed entries, newest first.  0 if unknown.
+ */
+pid_t
+vmap_r2v_hist(const struct vmap *vm, pid_t real)
+{
+	size_t	 i, n;
+	pid_t	 v;
+
+	if ((v = vmap_r2v(vm, real)) != 0 || real <= 0)
+		return v;
+	n = vm->vm_histn < VMAP_HIST ? vm->vm_histn : VMAP_HIST;
+	for (i = 1; i <= n; i++)
+		if (vm->vm_hist[(vm->vm_histn - i) % VMAP_HIST].real == real)
+			return vm->vm_hist[(vm->vm_histn - i) % VMAP_HIST].virt;
+	return 0;
 }
