@@ -188,6 +188,8 @@ filter_notify(int nnp)
 	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
 		return NULL;
 	if (ctx_attrs(ctx, nnp) == -1 ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+	    SCMP_ACT_ALLOW) != 0 ||
 	    seccomp_arch_add(ctx, SCMP_ARCH_X86) != 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getppid), 2,
 	    SCMP_A0(SCMP_CMP_EQ, MAGIC0), SCMP_A1(SCMP_CMP_EQ, MAGIC1)) != 0) {

@@ -72,7 +72,7 @@
 		.how = "refused (EPERM) if the range meets scratch", \
 		.rule = { R1(CLT(0, SCRATCH_END)) }, .nrule = 1
 #define DENY(e, why) .enter = h_deny, .class = HC_DENY, .err = (e), \
-		.stops = 1, .how = why
+		.stops = 1, .how = "refused (" #e "): " why
 #define FUTEXPI	.enter = h_futex, .class = HC_FUTEX, .stops = 1, \
 		.how = "priority-inheritance operations refused (ENOSYS)", \
 		.rule = { R1(CMASK(1, 0x7f, FUTEX_LOCK_PI)), \

@@ -94,6 +94,7 @@ call_deny(struct interp *ip, struct tracee *t, struct call *c, int err,
     const char *why)
 {
 	struct deny	*d;
+	char		 name[32];
 
 	for (d = ip->i_denied; d != NULL; d = d->d_next)
 		if (d->d_sn == c->c_sn && d->d_ip == c->c_ip && d->d_why == why)
@@ -104,16 +105,19 @@ call_deny(struct interp *ip, struct tracee *t, struct call *c, int err,
 		d->d_why = why;
 		d->d_next = ip->i_denied;
 		ip->i_denied = d;
-		ilog(ip, ILOG_DENY, "pid %d: %s(%s%s%#llx, %#llx, %#llx) "
-		    "denied (%s): %s",
-		    t->t_id != NULL ? t->t_id->v_virt : 0,
-		    c->c_sn < SN__MAX ? sysno_names[c->c_sn] : "?",
-		    c->c_pers != NULL ? c->c_pers->p_name : "x32",
-		    c->c_sn < SN__MAX ? " " : "?",
+		if (c->c_sn < SN__MAX)
+			(void)snprintf(name, sizeof(name), "%s",
+			    sysno_names[c->c_sn]);
+		else
+			(void)snprintf(name, sizeof(name), "#%llu",
+			    (unsigned long long)c->c_nr);
+		ilog(ip, ILOG_DENY, "pid %d: %s %s(%#llx, %#llx, %#llx): "
+		    "%s (%s)", t->t_id != NULL ? t->t_id->v_virt : 0,
+		    c->c_pers != NULL ? c->c_pers->p_name : "x32", name,
 		    (unsigned long long)c->c_arg[0],
 		    (unsigned long long)c->c_arg[1],
-		    (unsigned long long)c->c_arg[2], why,
-		    strerrorname_np(err));
+		    (unsigned long long)c->c_arg[2], strerrorname_np(err),
+		    why);
 	}
 	return call_return(t, c, -err);
 }
