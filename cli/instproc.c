@@ -331,6 +331,9 @@ main(int argc, char *argv[])
 	if (tty != -1)
 		(void)tcsetpgrp(tty, getpgrp());
 	status = interpose_status(ip);
+	if (verbose)
+		fprintf(stderr, "instproc: %llu ptrace stops\n",
+		    interpose_nstops(ip));
 	interpose_free(ip);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);

@@ -279,6 +279,7 @@ struct interp {
 	struct scratch		*i_scr;		/* NULL: none */
 	int			 i_notify;	/* seccomp listener, or -1 */
 	int			 i_rootstop;	/* group stop signal, or 0 */
+	unsigned long long	 i_stops;	/* ptrace stops handled */
 	struct deny		*i_denied;	/* already logged */
 };
 

@@ -59,6 +59,7 @@ pid_t		 interpose_root(const struct interp *);
 void		 interpose_kill(struct interp *, int);
 int		 interpose_signal_root(struct interp *, int);
 size_t		 interpose_ntasks(const struct interp *);
+unsigned long long interpose_nstops(const struct interp *);
 
 /* The system call table, for docs/syscalls.md and tests. */
 struct interpose_row {

@@ -298,6 +298,7 @@ interpose_step(struct interp *ip)
 	}
 	if (!WIFSTOPPED(st))
 		goto out;
+	ip->i_stops++;
 	sig = WSTOPSIG(st);
 	ev = (unsigned int)st >> 16;
 	if ((t = tracee_find(ip, pid)) == NULL) {
@@ -379,4 +380,11 @@ size_t
 interpose_ntasks(const struct interp *ip)
 {
 	return ip->i_ntasks;
+}
+
+/* How many ptrace stops the instance has cost so far. */
+unsigned long long
+interpose_nstops(const struct interp *ip)
+{
+	return ip->i_stops;
 }
