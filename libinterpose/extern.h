@@ -203,7 +203,7 @@ struct call {
 	uint64_t	 c_raw[6];	/* their values before */
 	struct sbuf	 c_sbuf;	/* scratch held until the exit stop */
 	struct sbuf	 c_obuf;	/* output area held likewise */
-	struct vid	*c_hold[2];	/* targets held while in flight */
+	pid_t		 c_hold[2];	/* real targets held while in flight */
 	int64_t		 c_aux[6];	/* handler state */
 	int		 c_fan;		/* fan-out step, -1 if none */
 	pid_t		*c_fanv;	/* fan-out targets, real */
@@ -249,6 +249,7 @@ struct tracee {
 #define T_CHILDTID	 0x02	/* rewrite t_ctid at the first stop */
 #define T_INCALL	 0x04	/* in a seccomp-stopped call */
 #define T_FORKRET	 0x08	/* translate the fork return at exit */
+#define T_HELD		 0x10	/* exiting, held for an in-flight call */
 	uint64_t		 t_ctid;	/* CLONE_CHILD_SETTID address */
 	pid_t			 t_newchild;	/* for T_FORKRET */
 	struct call		 t_call;
@@ -280,6 +281,7 @@ struct interp {
 	int			 i_notify;	/* seccomp listener, or -1 */
 	int			 i_rootstop;	/* group stop signal, or 0 */
 	unsigned long long	 i_stops;	/* ptrace stops handled */
+	struct tracee		*i_cur;		/* whose handler runs */
 	struct deny		*i_denied;	/* already logged */
 };
 
@@ -401,10 +403,13 @@ int		 call_setarg(struct tracee *, struct call *, int, uint64_t);
 void		 call_restore(struct tracee *, struct call *);
 pid_t		 pid_in(struct interp *, pid_t);
 pid_t		 pid_in_pg(struct interp *, pid_t);
+void		 hold_add(struct interp *, pid_t);
 pid_t		 pid_out(struct interp *, pid_t);
 void		 ilog(struct interp *, enum interpose_log, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 void		 tracer_resume(struct interp *, struct tracee *, enum verdict);
+void		 hold_exit(struct interp *, struct tracee *);
+void		 hold_release(struct interp *);
 
 /* filter.c */
 int		 filter_install(int, int *);

@@ -133,6 +133,7 @@ h_prio(struct interp *ip, struct tracee *t, struct call *c)
 	}
 	c->c_fann = n;
 	c->c_fan = 0;
+	c->c_hold[0] = c->c_fanv[0];
 	c->c_fanmode = (c->c_sn == SN_getpriority ||
 	    c->c_sn == SN_ioprio_get) ? FAN_GETPRIO : FAN_SETPRIO;
 	c->c_fanret = -ESRCH;

@@ -74,7 +74,17 @@ h_kill(struct interp *ip, struct tracee *t, struct call *c)
 	c->c_fan = 0;
 	c->c_fanmode = FAN_KILL;
 	c->c_fanret = 0;
+	c->c_hold[0] = c->c_fanv[0];
 	return call_setarg(t, c, 0, c->c_fanv[0]) == -1 ? V_CONT : V_EXIT;
+}
+
+/* Is real pid r a task of the instance that has not died? */
+static int
+fan_alive(struct interp *ip, pid_t r)
+{
+	struct tracee	*t;
+
+	return (t = tracee_find(ip, r)) != NULL && !(t->t_flags & T_HELD);
 }
 
 /*
@@ -106,7 +116,12 @@ fan_step(struct interp *ip, struct tracee *t, struct call *c, int arg)
 			c->c_fanret = 0;
 		break;
 	}
-	if (++c->c_fan < c->c_fann) {
+	/* Skip targets that died meanwhile: their pids may be free. */
+	while (++c->c_fan < c->c_fann &&
+	    !fan_alive(ip, c->c_fanv[c->c_fan]))
+		;
+	if (c->c_fan < c->c_fann) {
+		c->c_hold[0] = c->c_fanv[c->c_fan];
 		if (call_setarg(t, c, arg, (uint32_t)c->c_fanv[c->c_fan]) ==
 		    -1 || regs_set(t, R_IP, c->c_ip - arch.a_insnlen) == -1 ||
 		    regs_set(t, R_RET, c->c_nr) == -1)

@@ -66,7 +66,71 @@ pid_in(struct interp *ip, pid_t v)
 		return v;
 	if ((id = vmap_virt(&ip->i_vmap, v)) == NULL || id->v_gone)
 		return GHOST_PID;
+	hold_add(ip, id->v_real);
 	return id->v_real;
+}
+
+/*
+ * The call being handled will name real pid r once resumed: until its
+ * exit stop, r must not be freed, so a task r reaching its exit is held
+ * there (hold_exit).  Waits are exempt: they wait for the very task, and
+ * a pid they name can only be freed by themselves.
+ */
+void
+hold_add(struct interp *ip, pid_t r)
+{
+	struct call	*c;
+
+	if (ip->i_cur == NULL)
+		return;
+	c = &ip->i_cur->t_call;
+	if (c->c_sn == SN_wait4 || c->c_sn == SN_waitid ||
+	    c->c_sn == SN_waitpid)
+		return;
+	if (c->c_hold[0] == 0 || c->c_hold[0] == r)
+		c->c_hold[0] = r;
+	else
+		c->c_hold[1] = r;
+}
+
+/* Is real tid r named by a call in flight in a task other than t? */
+static int
+held(struct interp *ip, struct tracee *t, pid_t r)
+{
+	struct tracee	*u;
+
+	RB_FOREACH(u, tracee_tree, &ip->i_tracees)
+		if (u != t && u->t_state == TS_CALL &&
+		    (u->t_call.c_hold[0] == r || u->t_call.c_hold[1] == r))
+			return 1;
+	return 0;
+}
+
+/*
+ * A task stopped before exiting (PTRACE_EVENT_EXIT).  If a call in
+ * flight names it, keep it there, so that its pid cannot be freed and
+ * reused by an outside process before that call has run.
+ */
+void
+hold_exit(struct interp *ip, struct tracee *t)
+{
+	if (held(ip, t, t->t_tid))
+		t->t_flags |= T_HELD;
+	else
+		tracer_resume(ip, t, V_CONT);
+}
+
+/* A call ended: let exiting tasks it held go. */
+void
+hold_release(struct interp *ip)
+{
+	struct tracee	*t;
+
+	RB_FOREACH(t, tracee_tree, &ip->i_tracees)
+		if ((t->t_flags & T_HELD) && !held(ip, t, t->t_tid)) {
+			t->t_flags &= ~T_HELD;
+			tracer_resume(ip, t, V_CONT);
+		}
 }
 
 /* The same for a signed "pid or -pgid" argument (kill, F_SETOWN). */
@@ -192,13 +256,18 @@ syscall_enter(struct interp *ip, struct tracee *t)
 		v = call_deny(ip, t, c, ENOSYS, "system call unknown to mult");
 	else if ((h = &handlers[c->c_sn])->enter == NULL)
 		v = V_CONT;	/* traced by an instance filter of its own */
-	else
+	else {
+		ip->i_cur = t;
 		v = h->enter(ip, t, c);
+		ip->i_cur = NULL;
+	}
  resume:
 	if (v == V_CONT && c->c_restore)
 		v = V_EXIT;
-	if (v == V_CONT)
+	if (v == V_CONT) {
 		scratch_release(ip, c);
+		c->c_hold[0] = c->c_hold[1] = 0;
+	}
 	tracer_resume(ip, t, v);
 }
 
@@ -217,12 +286,17 @@ syscall_exit(struct interp *ip, struct tracee *t)
 	h = c->c_sn < SN__MAX ? &handlers[c->c_sn] : NULL;
 	if (h != NULL && h->exit != NULL)
 		v = h->exit(ip, t, c);
-	if (v == V_EXIT) {
+	if (v == V_AGAIN) {
 		/* Fan-out: the handler rewound the call for its next step. */
-		tracer_resume(ip, t, V_EXIT);
+		tracer_resume(ip, t, V_AGAIN);
+		hold_release(ip);
 		return;
 	}
 	call_restore(t, c);
 	scratch_release(ip, c);
 	tracer_resume(ip, t, v);
+	if (c->c_hold[0] != 0) {
+		c->c_hold[0] = c->c_hold[1] = 0;
+		hold_release(ip);
+	}
 }

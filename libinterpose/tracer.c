@@ -240,13 +240,18 @@ static void
 tracer_died(struct interp *ip, pid_t pid, int status)
 {
 	struct tracee	*t;
+	int		 held;
 
 	if (pid == ip->i_rootpid) {
 		ip->i_status = status;
 		interpose_kill(ip, SIGKILL);
 	}
-	if ((t = tracee_find(ip, pid)) != NULL)
+	if ((t = tracee_find(ip, pid)) != NULL) {
+		held = t->t_state == TS_CALL && t->t_call.c_hold[0] != 0;
 		tracee_free(ip, t);
+		if (held)
+			hold_release(ip);
+	}
 }
 
 /* A PTRACE_EVENT_STOP: first stop of a new task, group stop or listen. */
@@ -348,7 +353,7 @@ interpose_step(struct interp *ip)
 			break;
 		case PTRACE_EVENT_EXIT:
 			robust_exit(ip, t);
-			tracer_resume(ip, t, V_CONT);
+			hold_exit(ip, t);
 			break;
 		default:
 			tracer_resume(ip, t, V_CONT);
