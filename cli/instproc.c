@@ -231,8 +231,10 @@ main(int argc, char *argv[])
 		/* The instance root, until it execs. */
 		close(go[1]);
 		close(rep[0]);
+		/* We inherited non-dumpable: be traceable by our parent. */
+		(void)prctl(PR_SET_DUMPABLE, 1);
 		(void)setpgid(0, 0);
-		if (readall(go[0], &c, 1) == -1)
+		if (write(rep[1], "r", 1) != 1 || readall(go[0], &c, 1) == -1)
 			_exit(EX_SUPERVISOR);
 		fd = -1;
 		if (interpose_filter_install(geteuid() != 0, &fd) == -1) {
@@ -274,6 +276,8 @@ main(int argc, char *argv[])
 	close(go[0]);
 	close(rep[1]);
 	(void)setpgid(pid, pid);
+	if (readall(rep[0], &c, 1) == -1)
+		errx(EX_SUPERVISOR, "the instance root died before starting");
 	if (interpose_seize(ip, pid) == -1) {
 		rc = errno;
 		(void)kill(pid, SIGKILL);

@@ -9,8 +9,6 @@
 # Tests write only under $BATS_TEST_TMPDIR, never depend on the cwd and
 # kill only the processes they started, by pid.
 
-bats_require_minimum_version 1.5.0
-
 : "${INSTPROC:=/tmp/b/instproc}"
 : "${PROBES:=/tmp/b/tests/probes}"
 if [ -z "${MULT_USER:-}" ]; then
@@ -69,13 +67,28 @@ wait_until() {
 	return 1
 }
 
-# Run instproc (arguments as given) under a timeout, capturing stdout in
-# $output/$lines and stderr in $stderr/$stderr_lines.
+# Run instproc (arguments as given) under a timeout with stdin from
+# /dev/null, capturing like bats' run --separate-stderr: $status, stdout
+# in $output/$lines, stderr in $stderr/$stderr_lines.
 inst() {
-	run --separate-stderr timeout -k 5 "$MULT_TIMEOUT" "$INSTPROC" "$@"
+	capture timeout -k 5 "$MULT_TIMEOUT" "$INSTPROC" "$@"
 	if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
 		echo "note: instproc $* exited $status (timeout -k 5 $MULT_TIMEOUT?)" >&2
 	fi
+}
+
+# capture CMD...: run it and set status, output, lines, stderr, stderr_lines.
+capture() {
+	local so=$BATS_TEST_TMPDIR/.stdout se=$BATS_TEST_TMPDIR/.stderr
+	status=0
+	"$@" >"$so" 2>"$se" </dev/null || status=$?
+	output=$(cat "$so")
+	stderr=$(cat "$se")
+	lines=()
+	stderr_lines=()
+	[ -z "$output" ] || mapfile -t lines <<<"$output"
+	[ -z "$stderr" ] || mapfile -t stderr_lines <<<"$stderr"
+	rm -f "$so" "$se"
 }
 
 # Run a probe as pid 1 of a new instance: probe NAME [ARGS...].
