@@ -282,6 +282,7 @@ struct interp {
 	int			 i_rootstop;	/* group stop signal, or 0 */
 	unsigned long long	 i_stops;	/* ptrace stops handled */
 	struct tracee		*i_cur;		/* whose handler runs */
+	size_t			 i_nheld;	/* tasks held at their exit */
 	struct deny		*i_denied;	/* already logged */
 };
 

@@ -114,9 +114,10 @@ held(struct interp *ip, struct tracee *t, pid_t r)
 void
 hold_exit(struct interp *ip, struct tracee *t)
 {
-	if (held(ip, t, t->t_tid))
+	if (held(ip, t, t->t_tid)) {
 		t->t_flags |= T_HELD;
-	else
+		ip->i_nheld++;
+	} else
 		tracer_resume(ip, t, V_CONT);
 }
 
@@ -126,9 +127,12 @@ hold_release(struct interp *ip)
 {
 	struct tracee	*t;
 
+	if (ip->i_nheld == 0)
+		return;
 	RB_FOREACH(t, tracee_tree, &ip->i_tracees)
 		if ((t->t_flags & T_HELD) && !held(ip, t, t->t_tid)) {
 			t->t_flags &= ~T_HELD;
+			ip->i_nheld--;
 			tracer_resume(ip, t, V_CONT);
 		}
 }

@@ -94,6 +94,8 @@ tracee_free(struct interp *ip, struct tracee *t)
 	if (t->t_state == TS_PARKED)
 		TAILQ_REMOVE(&ip->i_parked, t, t_wait);
 	scratch_forget(ip, t);
+	if (t->t_flags & T_HELD)
+		ip->i_nheld--;
 	scratch_release(ip, &t->t_call);
 	if (t->t_mm != NULL)
 		mm_unref(t->t_mm);
