@@ -405,6 +405,7 @@ void		 call_restore(struct tracee *, struct call *);
 pid_t		 pid_in(struct interp *, pid_t);
 pid_t		 pid_in_pg(struct interp *, pid_t);
 void		 hold_add(struct interp *, pid_t);
+int		 pid_dead(struct interp *, pid_t);
 pid_t		 pid_out(struct interp *, pid_t);
 void		 ilog(struct interp *, enum interpose_log, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -459,6 +460,7 @@ enum verdict	 h_kill(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_kill_exit(struct interp *, struct tracee *,
 		    struct call *);
 enum verdict	 h_tgkill(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_tkill(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_sigqueue(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_pidfd_send(struct interp *, struct tracee *,
 		    struct call *);

@@ -34,6 +34,14 @@
  * Signals: the kill family, and the si_pid of every delivered signal.
  */
 
+/* A signal to a zombie: no effect, as on the host. */
+static enum verdict
+sig_to_zombie(struct tracee *t, struct call *c, uint64_t sig)
+{
+	return call_return(t, c, (int)sig < 0 || (int)sig > _NSIG - 1 ?
+	    -EINVAL : 0);
+}
+
 /*
  * kill(pid, sig).  pid > 0 and pid < -1 are translated; 0 is the
  * caller's own group already.  pid == -1 would reach every process the
@@ -54,6 +62,8 @@ h_kill(struct interp *ip, struct tracee *t, struct call *c)
 	if (pid != -1) {
 		if (pid == 0 || pid == INT32_MIN)
 			return V_CONT;
+		if (pid_dead(ip, pid))
+			return sig_to_zombie(t, c, c->c_arg[1]);
 		return call_setarg(t, c, 0, (uint32_t)pid_in_pg(ip, pid)) ==
 		    -1 ? V_CONT : V_EXIT;
 	}
@@ -143,11 +153,23 @@ h_kill_exit(struct interp *ip, struct tracee *t, struct call *c)
 	return fan_step(ip, t, c, 0);
 }
 
-/* tgkill, rt_tgsigqueueinfo, kcmp: two pid arguments. */
+/* tgkill and rt_tgsigqueueinfo: (tgid, tid, sig). */
 enum verdict
 h_tgkill(struct interp *ip, struct tracee *t, struct call *c)
 {
+	if (pid_dead(ip, (pid_t)c->c_arg[0]) && (pid_t)c->c_arg[1] ==
+	    (pid_t)c->c_arg[0])
+		return sig_to_zombie(t, c, c->c_arg[2]);
 	return h_pid01(ip, t, c);
+}
+
+/* tkill and rt_sigqueueinfo: (pid, sig). */
+enum verdict
+h_tkill(struct interp *ip, struct tracee *t, struct call *c)
+{
+	if (pid_dead(ip, (pid_t)c->c_arg[0]))
+		return sig_to_zombie(t, c, c->c_arg[1]);
+	return h_pid0(ip, t, c);
 }
 
 /*

@@ -159,14 +159,14 @@ const struct handler handlers[SN__MAX] = {
 	    .class = HC_SIGNAL, .stops = 2,
 	    .how = "pid or -pgid translated; -1 run once per instance "
 	    "process" },
-	[SN_tkill] = { .enter = h_pid0, .class = HC_SIGNAL, .stops = 2,
+	[SN_tkill] = { .enter = h_tkill, .class = HC_SIGNAL, .stops = 2,
 	    .how = "tid translated" },
 	[SN_tgkill] = { .enter = h_tgkill, .class = HC_SIGNAL, .stops = 2,
 	    .how = "tgid and tid translated" },
-	[SN_rt_sigqueueinfo] = { .enter = h_pid0, .class = HC_SIGNAL,
+	[SN_rt_sigqueueinfo] = { .enter = h_tkill, .class = HC_SIGNAL,
 	    .stops = 2, .how = "pid translated; si_pid is the sender's "
 	    "own (virtual) claim" },
-	[SN_rt_tgsigqueueinfo] = { .enter = h_pid01, .class = HC_SIGNAL,
+	[SN_rt_tgsigqueueinfo] = { .enter = h_tgkill, .class = HC_SIGNAL,
 	    .stops = 2, .how = "tgid and tid translated" },
 	[SN_pidfd_open] = { .enter = h_pid0, .class = HC_SIGNAL,
 	    .stops = 2, .how = "pid translated" },

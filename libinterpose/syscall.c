@@ -51,6 +51,8 @@ ilog(struct interp *ip, enum interpose_log lvl, const char *fmt, ...)
 	ip->i_log(lvl, buf, ip->i_logarg);
 }
 
+static int	in_wait(struct interp *);
+
 /*
  * Virtual to real for a pid argument: 0 stays 0 (the caller itself), an
  * id the instance does not have (or whose pid the kernel has freed)
@@ -66,8 +68,37 @@ pid_in(struct interp *ip, pid_t v)
 		return v;
 	if ((id = vmap_virt(&ip->i_vmap, v)) == NULL || id->v_gone)
 		return GHOST_PID;
+	if (!in_wait(ip) && tracee_find(ip, id->v_real) == NULL)
+		return GHOST_PID;	/* a zombie: see pid_dead() */
 	hold_add(ip, id->v_real);
 	return id->v_real;
+}
+
+/* Is the call being handled a wait? */
+static int
+in_wait(struct interp *ip)
+{
+	int	 sn;
+
+	if (ip->i_cur == NULL)
+		return 0;
+	sn = ip->i_cur->t_call.c_sn;
+	return sn == SN_wait4 || sn == SN_waitid || sn == SN_waitpid;
+}
+
+/*
+ * Is virtual pid v a process that has exited but is not reaped?  Its
+ * real pid is freed by its parent's wait, which may be running already,
+ * so no call other than a wait is given it: signals to it are answered
+ * here (they would have no effect), anything else sees no such process.
+ */
+int
+pid_dead(struct interp *ip, pid_t v)
+{
+	struct vid	*id;
+
+	return v > 0 && (id = vmap_virt(&ip->i_vmap, v)) != NULL &&
+	    !id->v_gone && tracee_find(ip, id->v_real) == NULL;
 }
 
 /*
@@ -81,12 +112,9 @@ hold_add(struct interp *ip, pid_t r)
 {
 	struct call	*c;
 
-	if (ip->i_cur == NULL)
+	if (ip->i_cur == NULL || in_wait(ip))
 		return;
 	c = &ip->i_cur->t_call;
-	if (c->c_sn == SN_wait4 || c->c_sn == SN_waitid ||
-	    c->c_sn == SN_waitpid)
-		return;
 	if (c->c_hold[0] == 0 || c->c_hold[0] == r)
 		c->c_hold[0] = r;
 	else
