@@ -353,6 +353,7 @@ proc_event_exec(struct interp *ip, struct tracee *t)
 		t->t_mm = mm;
 	}
 	t->t_flags &= ~(T_FORKRET | T_INCALL);
+	t->t_robust = 0;	/* the new image registers its own */
 	t->t_state = TS_RUN;
 	tracer_resume(ip, t, V_CONT);
 }

@@ -61,23 +61,13 @@ load helpers
 
 @test "an orphan is reparented to pid 1" {
 	local d=$BATS_TEST_TMPDIR
-	# pid 1 runs B (pid 2) in the foreground; B starts C (pid 3) and
-	# exits once C has recorded its first parent; C then polls getppid
-	# until it changes and records the new parent; pid 1 waits for it.
-	cat >"$d/c.sh" <<-'EOF'
-		first=$("$PROBES/probe-sys" getppid)
-		echo "$first" > "$D/first"
-		i=0
-		while [ $i -lt 1000 ]; do
-			now=$("$PROBES/probe-sys" getppid)
-			[ "$now" != "$first" ] && break
-			sleep 0.01
-			i=$((i + 1))
-		done
-		echo "$now" > "$D/second.tmp" && mv "$D/second.tmp" "$D/second"
-	EOF
+	# pid 1 runs B (pid 2) in the foreground.  B starts C (pid 3), which
+	# records its parent as seen at start ($PPID), then blocks on a fifo;
+	# B exits.  Once B is reaped, pid 1 opens the fifo and C execs
+	# probe-sys getppid, in the same process, now an orphan.
+	mkfifo "$d/go"
 	cat >"$d/b.sh" <<-'EOF'
-		sh "$D/c.sh" &
+		sh -c 'echo "$PPID" > "$D/first"; read x < "$D/go"; exec "$PROBES/probe-sys" getppid > "$D/second"' &
 		i=0
 		while [ ! -s "$D/first" ] && [ $i -lt 1000 ]; do
 			sleep 0.01; i=$((i + 1))
@@ -86,19 +76,21 @@ load helpers
 	EOF
 	cat >"$d/a.sh" <<-'EOF'
 		sh "$D/b.sh"
+		echo go > "$D/go"
 		i=0
-		while [ ! -s "$D/second" ] && [ $i -lt 1000 ]; do
+		while ! grep -q '^ret=' "$D/second" 2>/dev/null && [ $i -lt 1000 ]; do
 			sleep 0.01; i=$((i + 1))
 		done
-		echo "first_$(cat "$D/first")"
-		echo "second_$(cat "$D/second")"
+		echo "first=$(cat "$D/first")"
+		sed 's/^ret=/second=/' "$D/second"
 	EOF
 	chmod 755 "$d"
 	chmod 644 "$d"/*.sh
+	chmod 666 "$d/go"
 	inst -- env D="$d" PROBES="$PROBES" sh "$d/a.sh"
 	check_status 0
-	check first_ret 2
-	check second_ret 1
+	check first 2
+	check second 1
 	verdict
 }
 
