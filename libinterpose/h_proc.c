@@ -78,11 +78,38 @@ clone_check(struct interp *ip, struct tracee *t, struct call *c,
 	return V_CONT;
 }
 
-/* clone, trapped only when its flags need a look. */
+/*
+ * clone, trapped only when its flags need a look.  With
+ * CLONE_PARENT_SETTID the kernel would write the real tid where sibling
+ * threads can read it: it writes into the output area instead, and the
+ * fork event stores the virtual tid at the instance's address.
+ */
 enum verdict
 h_clone(struct interp *ip, struct tracee *t, struct call *c)
 {
-	return clone_check(ip, t, c, c->c_arg[0]);
+	enum verdict	 v;
+	uint64_t	 flags = c->c_arg[0], a;
+
+	if ((v = clone_check(ip, t, c, flags)) != V_CONT)
+		return v;
+	if (!(flags & CLONE_PARENT_SETTID) || (flags & CLONE_PIDFD) ||
+	    c->c_pers->p_compat)
+		return V_CONT;
+	switch (scratch_ensure(ip, t)) {
+	case 0:
+		break;
+	case 1:
+		return V_PARK;
+	default:
+		return V_CONT;	/* the tid shows briefly; still correct */
+	}
+	if ((a = scratch_out(ip, t, c, sizeof(int32_t))) == 0)
+		return V_CONT;
+	c->c_aux[0] = (int64_t)flags;
+	c->c_aux[1] = (int64_t)c->c_arg[2];
+	c->c_aux[2] = (int64_t)c->c_arg[3];
+	c->c_aux[3] = 0;
+	return call_setarg(t, c, 2, a) == -1 ? V_CONT : V_EXIT;
 }
 
 /*
@@ -96,7 +123,7 @@ h_clone3(struct interp *ip, struct tracee *t, struct call *c)
 	struct cl3	 cl;
 	uint8_t		 buf[CL3_MAX];
 	size_t		 size = c->c_arg[1];
-	uint64_t	 addr;
+	uint64_t	 addr, out;
 	enum verdict	 v;
 
 	if (size < 64 || size > CL3_MAX)
@@ -117,6 +144,11 @@ h_clone3(struct interp *ip, struct tracee *t, struct call *c)
 		return v;
 	if (cl.set_tid != 0 || cl.set_tid_size != 0)
 		return call_deny(ip, t, c, EPERM, "clone3 set_tid");
+	if ((cl.flags & CLONE_PARENT_SETTID) &&
+	    (out = scratch_out(ip, t, c, sizeof(int32_t))) != 0)
+		/* The real tid goes where no thread looks. */
+		memcpy(buf + offsetof(struct cl3, parent_tid), &out,
+		    sizeof(out));
 	if ((addr = scratch_put(ip, c, buf, size)) == 0)
 		return call_deny(ip, t, c, EAGAIN, "scratch full");
 	c->c_aux[0] = (int64_t)cl.flags;
@@ -252,7 +284,7 @@ proc_event_fork(struct interp *ip, struct tracee *t, int ev)
 		return;
 	}
 	sn = nr < (uint64_t)p->p_nrmax ? p->p_sn[nr] : SN__MAX;
-	if (sn == SN_clone3 && t->t_state == TS_CALL) {
+	if ((sn == SN_clone3 || sn == SN_clone) && t->t_state == TS_CALL) {
 		is3 = 1;
 		flags = (uint64_t)t->t_call.c_aux[0];
 		ptid = (uint64_t)t->t_call.c_aux[1];

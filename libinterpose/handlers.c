@@ -109,12 +109,15 @@ const struct handler handlers[SN__MAX] = {
 	    .how = "fork event; result translated at the exit stop" },
 	[SN_vfork] = { .class = HC_CREATE, .stops = 2,
 	    .how = "vfork event; result translated at the exit stop" },
-	[SN_clone] = { .enter = h_clone, .class = HC_CREATE, .stops = 2,
+	[SN_clone] = { .enter = h_clone, .exit = h_clone3_exit,
+	    .class = HC_CREATE, .stops = 2,
 	    .how = "CLONE_UNTRACED, CLONE_NEWPID refused (EPERM); "
-	    "CLONE_PARENT from pid 1 refused (EINVAL); otherwise the "
-	    "clone event, *_SETTID words and the result translated",
+	    "CLONE_PARENT from pid 1 refused (EINVAL); "
+	    "CLONE_PARENT_SETTID written in the output area; otherwise "
+	    "the clone event, *_SETTID words and the result translated",
 	    .rule = { R1(CBIT(0, CLONE_UNTRACED)), R1(CBIT(0, CLONE_NEWPID)),
-	    R1(CBIT(0, CLONE_PARENT)) }, .nrule = 3 },
+	    R1(CBIT(0, CLONE_PARENT)), R1(CBIT(0, CLONE_PARENT_SETTID)) },
+	    .nrule = 4 },
 	[SN_clone3] = { .enter = h_clone3, .exit = h_clone3_exit,
 	    .class = HC_CREATE, .stops = 3,
 	    .how = "clone_args copied to scratch and checked there "
