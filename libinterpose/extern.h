@@ -404,6 +404,7 @@ int		 call_setarg(struct tracee *, struct call *, int, uint64_t);
 void		 call_restore(struct tracee *, struct call *);
 pid_t		 pid_in(struct interp *, pid_t);
 pid_t		 pid_in_pg(struct interp *, pid_t);
+pid_t		 pid_in_owner(struct interp *, pid_t);
 void		 hold_add(struct interp *, pid_t);
 int		 pid_dead(struct interp *, pid_t);
 pid_t		 pid_out(struct interp *, pid_t);

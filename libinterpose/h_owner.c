@@ -117,7 +117,7 @@ int_in(struct interp *ip, struct tracee *t, struct call *c, int pg)
 		return v;
 	if (mem_read(t->t_tid, c->c_arg[2], &val, sizeof(val)) == -1)
 		return call_return(t, c, -EFAULT);
-	val = pg ? pid_in_pg(ip, val) : pid_in(ip, val);
+	val = pg ? pid_in_owner(ip, val) : pid_in(ip, val);
 	if ((a = scratch_put(ip, c, &val, sizeof(val))) == 0)
 		return call_deny(ip, t, c, EAGAIN, "scratch full");
 	return call_setarg(t, c, 2, a) == -1 ? V_CONT : V_EXIT;
@@ -223,7 +223,7 @@ h_fcntl(struct interp *ip, struct tracee *t, struct call *c)
 		if ((int32_t)c->c_arg[2] == 0)
 			return V_CONT;
 		return call_setarg(t, c, 2,
-		    (uint32_t)pid_in_pg(ip, (int32_t)c->c_arg[2])) == -1 ?
+		    (uint32_t)pid_in_owner(ip, (int32_t)c->c_arg[2])) == -1 ?
 		    V_CONT : V_EXIT;
 	case F_GETOWN:
 	case F_GETOWN_EX:

@@ -174,6 +174,18 @@ pid_in_pg(struct interp *ip, pid_t v)
 	return pid_in(ip, v);
 }
 
+/*
+ * An owner: a pid, or a process group as its negation (F_SETOWN,
+ * FIOSETOWN); unlike kill's, -1 is process group 1.
+ */
+pid_t
+pid_in_owner(struct interp *ip, pid_t v)
+{
+	if (v < 0 && v != INT32_MIN)
+		return -pid_in(ip, -v);
+	return pid_in(ip, v);
+}
+
 /* Real to virtual for a result: anything outside reads as 0. */
 pid_t
 pid_out(struct interp *ip, pid_t r)
