@@ -25,13 +25,22 @@ CLEANUP_PIDS=()
 FAILED=0
 VERDICT_DONE=
 
+# setup and teardown call these; a file that defines its own should too.
 setup() {
+	mult_setup
+}
+
+teardown() {
+	mult_teardown
+}
+
+mult_setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 	[ -x "$INSTPROC" ] || { echo "INSTPROC=$INSTPROC is not executable" >&2; return 1; }
 	[ -d "$PROBES" ] || { echo "PROBES=$PROBES is not a directory" >&2; return 1; }
 }
 
-teardown() {
+mult_teardown() {
 	local p c
 	for p in "${CLEANUP_PIDS[@]}"; do
 		# Take the children first (the recorder's sleep), then the pid.
@@ -52,6 +61,15 @@ teardown() {
 # Remember a pid for teardown.
 cleanup_pid() {
 	CLEANUP_PIDS+=("$@")
+}
+
+# Forget a pid once it has been reaped (it could be reused).
+forget_pid() {
+	local p keep=()
+	for p in "${CLEANUP_PIDS[@]}"; do
+		[ "$p" = "$1" ] || keep+=("$p")
+	done
+	CLEANUP_PIDS=("${keep[@]}")
 }
 
 # Poll a command until it succeeds: up to N tries (default 500) 20 ms
@@ -190,7 +208,7 @@ explain_match() {
 verdict() {
 	VERDICT_DONE=1
 	if [ "$FAILED" -ne 0 ]; then
-		echo "$FAILED assertion(s) failed; exit status $status; stdout:" >&2
+		echo "$FAILED assertion(s) failed; exit status ${status:-?}; stdout:" >&2
 		printf '  %s\n' "${lines[@]}" >&2
 		if [ -n "${stderr:-}" ]; then
 			echo "stderr:" >&2
@@ -219,8 +237,12 @@ start_outside() {
 		echo $$ > "$1.tmp" && mv "$1.tmp" "$1"
 		while :; do sleep 1 & wait $!; done
 	' outside "$pidf" "$OUTREC" </dev/null >/dev/null 2>&1 &
-	cleanup_pid $!
-	wait_until test -s "$pidf" || return 1
+	local job=$!
+	disown "$job"
+	if ! wait_until test -s "$pidf"; then
+		kill -KILL "$job" 2>/dev/null
+		return 1
+	fi
 	OUT=$(cat "$pidf")
 	cleanup_pid "$OUT"
 	OPG=$(proc_stat_field "$OUT" 5)

@@ -100,7 +100,7 @@ marked() {
 	for f in /proc/[0-9]*/cmdline; do
 		p=${f#/proc/}
 		p=${p%/cmdline}
-		if [ "$(tr '\0' ' ' <"$f" 2>/dev/null)" = "sleep $1 " ]; then
+		if [ "$(tr '\0' ' ' 2>/dev/null <"$f")" = "sleep $1 " ]; then
 			echo "$p"
 		fi
 	done
