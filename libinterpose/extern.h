@@ -144,6 +144,8 @@ struct scratch {
 	dev_t		 s_dev;
 	ino_t		 s_ino;
 	uint64_t	 s_used[SCRATCH_UNITS / 64];
+	uint64_t	 s_rdprog[2];	/* sock_fprog of the read filter, */
+					/* native and compat; 0: none */
 };
 
 enum mm_state {
@@ -178,6 +180,8 @@ struct proc {
 #define P_DEAD		 0x02	/* every task dead: a zombie */
 #define P_ROOT		 0x04
 #define P_GONE		 0x08	/* reaped; kept for its parent's wait */
+#define P_RDTRAP	 0x10	/* has the read filter (signalfd) */
+#define P_RDFAIL	 0x20	/* could not be given it */
 	int			 p_pidfd;	/* pins the struct pid */
 };
 TAILQ_HEAD(proclist, proc);
@@ -235,6 +239,14 @@ enum tstate {
 	TS_PARKED	/* waiting for another task's injection */
 };
 
+/* Where an injected call starts: see inject.c. */
+enum injmode {
+	INJ_ENTRY,	/* at a seccomp stop; the call runs again after */
+	INJ_EXIT	/* at an exit stop; its result is kept */
+};
+struct tracee;
+typedef void	(*inject_fn)(struct interp *, struct tracee *, int64_t);
+
 /* One traced task (thread). */
 struct tracee {
 	RB_ENTRY(tracee)	 t_entry;
@@ -258,6 +270,11 @@ struct tracee {
 	uint64_t		 t_robust;	/* set_robust_list head */
 	size_t			 t_robustlen;
 	uint64_t		 t_saved[32];	/* user_regs, for injection */
+	inject_fn		 t_injfn;	/* NULL: scratch's injection */
+	enum injmode		 t_injmode;
+	int			 t_injentry;	/* its entry stop is next */
+	int64_t			 t_inj[4];	/* the callback's state */
+	int			 t_injerr;	/* INJ_EXIT: fail the call */
 };
 RB_HEAD(tracee_tree, tracee);
 int		 tracee_cmp(const struct tracee *, const struct tracee *);
@@ -344,6 +361,7 @@ struct handler {
 	const char	*how;		/* for docs/syscalls.md */
 	struct hrule	 rule[HRULES_MAX];	/* ORed; none: always */
 	int		 nrule;
+	int		 rdtrap;	/* trapped only by the read filter */
 };
 extern const struct handler handlers[SN__MAX];
 extern const char *const hclass_names[HC__MAX];
@@ -414,9 +432,25 @@ void		 tracer_resume(struct interp *, struct tracee *, enum verdict);
 void		 hold_exit(struct interp *, struct tracee *);
 void		 hold_release(struct interp *);
 
+/* h_sigfd.c */
+enum verdict	 h_signalfd(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_rdtrap(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_rdtrap_exit(struct interp *, struct tracee *,
+		    struct call *);
+int		 fd_is_signalfd(pid_t, int);
+int		 rdtrap_rights(struct interp *, struct tracee *, struct call *,
+		    const uint8_t *, size_t);
+
+/* inject.c */
+int		 inject_call(struct tracee *, int, const uint64_t[6],
+		    enum injmode, inject_fn);
+void		 inject_stop(struct interp *, struct tracee *);
+void		 inject_seccomp(struct interp *, struct tracee *);
+
 /* filter.c */
 int		 filter_install(int, int *);
 int		 filter_export(int);
+int		 filter_rdtrap(uint8_t **, size_t *);
 
 /* handler entry points, by file */
 /* h_id.c */
@@ -491,6 +525,7 @@ enum verdict	 h_shmat(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_robust(struct interp *, struct tracee *, struct call *);
 void		 robust_exit(struct interp *, struct tracee *);
 /* h_owner.c */
+int		 task_getfd(struct tracee *, int);
 int		 need_scratch(struct interp *, struct tracee *, struct call *,
 		    enum verdict *, const char *);
 enum verdict	 out_arg(struct interp *, struct tracee *, struct call *, int,
@@ -512,6 +547,10 @@ enum verdict	 h_setsockopt(struct interp *, struct tracee *,
 		    struct call *);
 enum verdict	 h_sendmsg(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_recvmsg(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_socket(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_socket_exit(struct interp *, struct tracee *,
+		    struct call *);
+enum verdict	 h_bind(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_sendmsg_exit(struct interp *, struct tracee *,
 		    struct call *);
 enum verdict	 h_recvmsg_exit(struct interp *, struct tracee *,

@@ -15,7 +15,9 @@
  */
 #include "config.h"
 
+#include <sys/mman.h>
 #include <sys/queue.h>
+#include <sys/stat.h>
 #include <sys/tree.h>
 #include <sys/types.h>
 
@@ -23,6 +25,7 @@
 #include <seccomp.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "interpose.h"
 #include "extern.h"
@@ -86,7 +89,7 @@ filter_main(int nnp)
 		goto fail;
 	for (sn = 0; sn < SN__MAX; sn++) {
 		h = &handlers[sn];
-		if (h->enter == NULL || h->nrule == 0)
+		if (h->enter == NULL || h->nrule == 0 || h->rdtrap)
 			continue;
 		if ((nr = arch.a_native->p_nr[sn]) < 0)
 			continue;
@@ -141,7 +144,7 @@ filter_guard_pers(const struct pers *p, int nnp, int cond)
 		h = &handlers[sn];
 		if (p->p_nr[sn] < 0)
 			continue;
-		if (h->enter != NULL && !(cond && h->nrule > 0))
+		if (h->enter != NULL && !h->rdtrap && !(cond && h->nrule > 0))
 			continue;
 		/*
 		 * By name, so that libseccomp adds i386's socketcall and
@@ -177,6 +180,54 @@ filter_guard(int nnp)
 		}
 	}
 	return g;
+}
+
+/*
+ * The read filter, as BPF: TRACE for the rdtrap rows (the reads a
+ * signalfd answers), in every ABI.  The supervisor injects it into a
+ * process before it makes its first signalfd, so that reads of it stop
+ * and the ssi_pid they return can be translated.  *prog is malloc'ed.
+ * Returns 0 or -1.
+ */
+int
+filter_rdtrap(uint8_t **prog, size_t *len)
+{
+	scmp_filter_ctx		 ctx;
+	struct stat		 st;
+	size_t			 i;
+	int			 sn, fd = -1, rc = -1;
+
+	*prog = NULL;
+	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		return -1;
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+	    SCMP_ACT_ALLOW) != 0)
+		goto out;
+	for (i = 0; arch.a_pers[i] != NULL; i++)
+		if (arch.a_pers[i] != arch.a_native &&
+		    seccomp_arch_add(ctx, arch.a_pers[i]->p_scmp) != 0)
+			goto out;
+	for (sn = 0; sn < SN__MAX; sn++)
+		if (handlers[sn].rdtrap && seccomp_rule_add(ctx,
+		    SCMP_ACT_TRACE(sn), seccomp_syscall_resolve_name(
+		    sysno_names[sn]), 0) != 0)
+			goto out;
+	if ((fd = memfd_create("mult-bpf", MFD_CLOEXEC)) == -1 ||
+	    seccomp_export_bpf(ctx, fd) != 0 || fstat(fd, &st) == -1 ||
+	    st.st_size <= 0 || (*prog = malloc((size_t)st.st_size)) ==
+	    NULL || pread(fd, *prog, (size_t)st.st_size, 0) != st.st_size)
+		goto out;
+	*len = (size_t)st.st_size;
+	rc = 0;
+ out:
+	if (rc == -1) {
+		free(*prog);
+		*prog = NULL;
+	}
+	if (fd != -1)
+		close(fd);
+	seccomp_release(ctx);
+	return rc;
 }
 
 /* The listener filter.  Its fd goes to *notify, or -1 if unsupported. */

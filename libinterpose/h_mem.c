@@ -17,6 +17,7 @@
 
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/queue.h>
 #include <sys/tree.h>
 #include <sys/types.h>
@@ -113,6 +114,38 @@ h_shmat(struct interp *ip, struct tracee *t, struct call *c)
  * memory.  The subcalls that carry pids are refused on i386 for now;
  * the others run untouched.
  */
+/*
+ * socketcall(SYS_SOCKET, args): run as the direct socket call, with the
+ * arguments in registers (read once, here), so that a netlink socket is
+ * bound at its exit as any other (h_socket).
+ */
+static enum verdict
+socketcall_socket(struct interp *ip, struct tracee *t, struct call *c)
+{
+	uint32_t	 a[3];
+	enum verdict	 v;
+	int		 i;
+
+	if (c->c_pers->p_nr[SN_socket] < 0)
+		return V_CONT;
+	if (mem_read(t->t_tid, c->c_arg[1], a, sizeof(a)) == -1)
+		return call_return(t, c, -EFAULT);
+	/* Scratch first: its injection reruns the call as it was. */
+	if (a[0] == AF_NETLINK &&
+	    need_scratch(ip, t, c, &v, "netlink socket without scratch"))
+		return v;
+	if (regs_set(t, R_NR, (uint64_t)c->c_pers->p_nr[SN_socket]) == -1)
+		return V_CONT;
+	for (i = 0; i < 3; i++)
+		if (call_setarg(t, c, i, a[i]) == -1)
+			return V_CONT;
+	c->c_sn = SN_socket;
+	c->c_arg[0] = a[0];
+	c->c_arg[1] = a[1];
+	c->c_arg[2] = a[2];
+	return V_EXIT;		/* h_socket_exit; the registers come back */
+}
+
 enum verdict
 h_multiplex(struct interp *ip, struct tracee *t, struct call *c)
 {
@@ -120,6 +153,8 @@ h_multiplex(struct interp *ip, struct tracee *t, struct call *c)
 
 	if (c->c_sn == SN_socketcall) {
 		switch (call) {
+		case SYS_SOCKET:
+			return socketcall_socket(ip, t, c);
 		case SYS_GETSOCKOPT:
 		case SYS_SENDMSG:
 		case SYS_RECVMSG:

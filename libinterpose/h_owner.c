@@ -63,7 +63,7 @@ task_pidfd(struct tracee *t)
  * Take a copy of task t's descriptor fd into the supervisor (the same
  * open file description).  Returns the copy or -errno.
  */
-static int
+int
 task_getfd(struct tracee *t, int fd)
 {
 	int	 pfd, c, e;

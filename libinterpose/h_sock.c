@@ -23,12 +23,15 @@
 #include <sys/tree.h>
 #include <sys/types.h>
 
+#include <linux/netlink.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "interpose.h"
 #include "extern.h"
@@ -302,6 +305,9 @@ h_recvmsg_exit(struct interp *ip, struct tracee *t, struct call *c)
 	if (mem_write(t->t_tid, ua, &um, multi ? sizeof(um) :
 	    sizeof(um.msg_hdr)) == -1)
 		goto fault;
+	/* A signalfd arrived: the read filter before anything else. */
+	if (cl > 0 && rdtrap_rights(ip, t, c, ctl, cl))
+		return V_PARK;
 	return V_CONT;
  fault:
 	(void)regs_set(t, R_RET, (uint64_t)-EFAULT);
@@ -427,4 +433,124 @@ h_siginfo_exit(struct interp *ip, struct tracee *t, struct call *c)
 {
 	out_back(ip, t, c, 1, fix_siginfo);
 	return V_CONT;
+}
+
+/*
+ * Netlink port ids.  The kernel autobinds a netlink socket to its
+ * caller's tgid, as seen in the caller's PID namespace, the first time a
+ * socket of that protocol needs an address (bind with nl_pid 0, connect,
+ * send): getsockname, and every reply, would then show the real pid.  So
+ * every netlink socket is bound when it is made, before its creator
+ * returns to user mode, to a random port from the range the kernel
+ * itself falls back to, [INT32_MIN, -4097], where no pid can be.  A
+ * later bind keeps that port: its nl_pid is rewritten to it (only
+ * nl_groups counts), as a bound socket accepts no other.
+ */
+#define NL_PORTS	0x7ffff000U	/* INT32_MIN .. -4097 */
+#define NL_TRIES	16
+
+static void	nl_bound(struct interp *, struct tracee *, int64_t);
+
+static void
+nl_closed(struct interp *ip, struct tracee *t, int64_t ret)
+{
+	(void)ip;
+	(void)t;
+	(void)ret;
+}
+
+/* Bind the new socket t_inj[0], or give up: close it, fail the call. */
+static void
+nl_bind(struct interp *ip, struct tracee *t, int err)
+{
+	struct sockaddr_nl	*nl = scratch_ptr(ip, &t->t_call);
+	uint64_t		 a[6] = { (uint64_t)t->t_inj[0], 0,
+				    sizeof(*nl), 0, 0, 0 };
+
+	if (err == 0 && nl != NULL && t->t_inj[1]++ < NL_TRIES) {
+		nl->nl_pid = 0x80000000U + arc4random_uniform(NL_PORTS);
+		a[1] = SCRATCH_ADDR + t->t_call.c_sbuf.off;
+		if (inject_call(t, SN_bind, a, INJ_EXIT, nl_bound) == 0)
+			return;
+	}
+	t->t_injerr = err != 0 ? err : ENOBUFS;
+	a[1] = a[2] = 0;
+	(void)inject_call(t, SN_close, a, INJ_EXIT, nl_closed);
+}
+
+static void
+nl_bound(struct interp *ip, struct tracee *t, int64_t ret)
+{
+	if (ret == 0)
+		return;
+	nl_bind(ip, t, ret == -EADDRINUSE ? 0 : (int)-ret);
+}
+
+/* socket(AF_NETLINK, ...): bind it at the exit. */
+enum verdict
+h_socket(struct interp *ip, struct tracee *t, struct call *c)
+{
+	enum verdict	 v;
+
+	if ((int)c->c_arg[0] != AF_NETLINK)
+		return V_CONT;
+	if (need_scratch(ip, t, c, &v, "netlink socket without scratch"))
+		return v;
+	return V_EXIT;
+}
+
+enum verdict
+h_socket_exit(struct interp *ip, struct tracee *t, struct call *c)
+{
+	struct sockaddr_nl	 nl;
+
+	if (c->c_ret < 0 || (int)c->c_arg[0] != AF_NETLINK)
+		return V_CONT;
+	memset(&nl, 0, sizeof(nl));
+	nl.nl_family = AF_NETLINK;
+	t->t_inj[0] = c->c_ret;
+	t->t_inj[1] = 0;
+	call_restore(t, c);
+	nl_bind(ip, t, scratch_put(ip, c, &nl, sizeof(nl)) == 0 ? ENOBUFS :
+	    0);
+	return V_PARK;
+}
+
+/*
+ * bind: of a netlink socket, nl_pid becomes the socket's own port (read
+ * from the supervisor's copy of the descriptor), in a copy of the
+ * address in scratch.  Anything else runs as it is.
+ */
+enum verdict
+h_bind(struct interp *ip, struct tracee *t, struct call *c)
+{
+	struct sockaddr_nl	 cur;
+	uint8_t			 buf[128];
+	socklen_t		 sl = sizeof(cur);
+	size_t			 len = (size_t)c->c_arg[2];
+	uint16_t		 fam;
+	uint64_t		 a;
+	enum verdict		 v;
+	int			 fd, rc;
+
+	if (len < sizeof(cur) || len > sizeof(buf) ||
+	    mem_read(t->t_tid, c->c_arg[1], &fam, sizeof(fam)) == -1 ||
+	    fam != AF_NETLINK)
+		return V_CONT;
+	if ((fd = task_getfd(t, (int)c->c_arg[0])) < 0)
+		return V_CONT;
+	memset(&cur, 0, sizeof(cur));
+	rc = getsockname(fd, (struct sockaddr *)&cur, &sl);
+	close(fd);
+	if (rc == -1 || cur.nl_family != AF_NETLINK || cur.nl_pid == 0)
+		return V_CONT;
+	if (mem_read(t->t_tid, c->c_arg[1], buf, len) == -1)
+		return call_return(t, c, -EFAULT);
+	memcpy(buf + offsetof(struct sockaddr_nl, nl_pid), &cur.nl_pid,
+	    sizeof(cur.nl_pid));
+	if (need_scratch(ip, t, c, &v, "netlink bind without scratch"))
+		return v;
+	if ((a = scratch_put(ip, c, buf, len)) == 0)
+		return call_deny(ip, t, c, EAGAIN, "scratch full");
+	return call_setarg(t, c, 1, a) == -1 ? V_CONT : V_EXIT;
 }

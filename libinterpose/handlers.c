@@ -176,8 +176,10 @@ const struct handler handlers[SN__MAX] = {
 	[SN_pidfd_send_signal] = { .class = HC_SIGNAL, .stops = 0,
 	    .how = "untrapped: a pidfd names an instance process unless "
 	    "one was passed in from outside" },
-	[SN_pidfd_getfd] = { .class = HC_SIGNAL, .stops = 0,
-	    .how = "untrapped: as pidfd_send_signal" },
+	[SN_pidfd_getfd] = { .enter = h_signalfd, .class = HC_SIGNAL,
+	    .stops = 1, .how = "the caller is given the read filter first, "
+	    "as it may take a signalfd; a pidfd names an instance process "
+	    "as for pidfd_send_signal" },
 
 	/* Pid arguments. */
 	[SN_sched_setaffinity] = { PID0 },
@@ -265,7 +267,8 @@ const struct handler handlers[SN__MAX] = {
 	    .rule = { R1(CLT(1, SCRATCH_END)) }, .nrule = 1 },
 	[SN_socketcall] = { .enter = h_multiplex, .class = HC_DENY,
 	    .stops = 1, .how = "i386: subcalls with credentials refused "
-	    "(ENOSYS), others run" },
+	    "(ENOSYS); SYS_SOCKET run as the direct socket call (as "
+	    "socket); others run" },
 	[SN_ipc] = { .enter = h_multiplex, .class = HC_DENY, .stops = 1,
 	    .how = "i386: *ctl subcalls refused (ENOSYS), others run" },
 
@@ -311,6 +314,14 @@ const struct handler handlers[SN__MAX] = {
 	[SN_sendmmsg] = { .enter = h_sendmsg, .exit = h_sendmsg_exit,
 	    .class = HC_SOCKET, .stops = 2,
 	    .how = "as sendmsg, one message per call" },
+	[SN_socket] = { .enter = h_socket, .exit = h_socket_exit,
+	    .class = HC_SOCKET, .stops = 5,
+	    .how = "a netlink socket is bound at once (bind injected at the "
+	    "exit) to a random port in [INT32_MIN, -4097], never a pid",
+	    .rule = { R1(CEQ(0, AF_NETLINK)) }, .nrule = 1 },
+	[SN_bind] = { .enter = h_bind, .class = HC_SOCKET, .stops = 1,
+	    .how = "netlink: nl_pid set to the socket's own port, in a copy "
+	    "in scratch (2 stops); anything else runs as is" },
 	[SN_recvmsg] = { .enter = h_recvmsg, .exit = h_recvmsg_exit,
 	    .class = HC_SOCKET, .stops = 2,
 	    .how = "header and control data written in the output area, "
@@ -352,9 +363,23 @@ const struct handler handlers[SN__MAX] = {
 	[SN_mq_notify] = { .class = HC_TIMER, .stops = 0,
 	    .how = "untrapped: the notification's si_pid is translated at "
 	    "delivery" },
-	[SN_signalfd4] = { .class = HC_SIGNAL, .stops = 0,
-	    .how = "untrapped: ssi_pid read from a signalfd is not "
-	    "translated yet (CAVEATS)" },
+	[SN_signalfd] = { .enter = h_signalfd, .class = HC_SIGNAL,
+	    .stops = 1, .how = "the process is given the read filter "
+	    "first (TSYNC, 2 more stops once); without NO_NEW_PRIVS or "
+	    "CAP_SYS_ADMIN refused (ENOSYS)" },
+	[SN_signalfd4] = { .enter = h_signalfd, .class = HC_SIGNAL,
+	    .stops = 1, .how = "as signalfd" },
+	[SN_read] = { .enter = h_rdtrap, .exit = h_rdtrap_exit,
+	    .class = HC_SIGNAL, .stops = 1, .rdtrap = 1,
+	    .how = "of a signalfd: records read in the output area, "
+	    "copied out with ssi_pid translated (2 stops); of anything "
+	    "else: run as is" },
+	[SN_readv] = { .enter = h_rdtrap, .exit = h_rdtrap_exit,
+	    .class = HC_SIGNAL, .stops = 1, .rdtrap = 1,
+	    .how = "as read, the vector filled at the exit" },
+	[SN_preadv2] = { .enter = h_rdtrap, .exit = h_rdtrap_exit,
+	    .class = HC_SIGNAL, .stops = 1, .rdtrap = 1,
+	    .how = "at offset -1 as readv; otherwise run as is (ESPIPE)" },
 
 	/* What cannot be virtualised. */
 	[SN_io_uring_setup] = { DENY(ENOSYS, "bypasses system call entry") },
@@ -444,7 +469,9 @@ interpose_rows(const struct interpose_row **out)
 			rows[n].name = sysno_names[sn];
 			rows[n].class = hclass_names[h->class];
 			rows[n].when = h->enter == NULL ? "never (events)" :
-			    h->nrule == 0 ? "always" : strdup(when);
+			    h->rdtrap ? "in a process with the read filter "
+			    "(signalfd)" : h->nrule == 0 ? "always" :
+			    strdup(when);
 			rows[n].how = h->how;
 			rows[n].stops = h->stops;
 			n++;

@@ -61,6 +61,42 @@
 #define MAGIC0	0x6d756c74UL	/* "mult" */
 #define MAGIC1	0x73637231UL	/* "scr1" */
 
+static long	units_take(struct scratch *, size_t, size_t, size_t);
+
+/*
+ * Put the read filter in the first units of read-only scratch for good:
+ * at 0 its struct sock_fprog for 64-bit callers, at 16 the compat one,
+ * at 64 the instructions.  Without it, s_rdprog stays 0 and signalfd is
+ * refused.
+ */
+static void
+scratch_rdprog(struct scratch *s)
+{
+	uint8_t		*prog, *b = s->s_base;
+	size_t		 len;
+	uint64_t	 a = SCRATCH_ADDR + 64;
+	uint32_t	 a32 = (uint32_t)a;
+	uint16_t	 n;
+
+	if (filter_rdtrap(&prog, &len) == -1)
+		return;
+	if (len % 8 != 0 || len / 8 > UINT16_MAX || 64 + len > SCRATCH_LEN ||
+	    units_take(s, 0, SCRATCH_ROUNITS, (64 + len + SCRATCH_UNIT - 1) /
+	    SCRATCH_UNIT) != 0) {
+		free(prog);
+		return;
+	}
+	n = (uint16_t)(len / 8);
+	memcpy(b, &n, sizeof(n));
+	memcpy(b + 8, &a, sizeof(a));
+	memcpy(b + 16, &n, sizeof(n));
+	memcpy(b + 20, &a32, sizeof(a32));
+	memcpy(b + 64, prog, len);
+	free(prog);
+	s->s_rdprog[0] = SCRATCH_ADDR;
+	s->s_rdprog[1] = SCRATCH_ADDR + 16;
+}
+
 /* Create the instance's memfd.  Returns 0 or -1. */
 int
 scratch_init(struct interp *ip)
@@ -89,6 +125,7 @@ scratch_init(struct interp *ip)
 		goto fail;
 	s->s_dev = st.st_dev;
 	s->s_ino = st.st_ino;
+	scratch_rdprog(s);
 	ip->i_scr = s;
 	return 0;
  fail:

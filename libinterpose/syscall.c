@@ -330,6 +330,8 @@ syscall_exit(struct interp *ip, struct tracee *t)
 	h = c->c_sn < SN__MAX ? &handlers[c->c_sn] : NULL;
 	if (h != NULL && h->exit != NULL)
 		v = h->exit(ip, t, c);
+	if (v == V_PARK)
+		return;		/* it injected a call: see inject_stop() */
 	if (v == V_AGAIN) {
 		/* Fan-out: the handler rewound the call for its next step. */
 		tracer_resume(ip, t, V_AGAIN);

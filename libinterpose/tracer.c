@@ -321,7 +321,9 @@ interpose_step(struct interp *ip)
 		goto out;
 	}
 	if (sig == (SIGTRAP | 0x80)) {
-		if (t->t_state == TS_INJECT)
+		if (t->t_state == TS_INJECT && t->t_injfn != NULL)
+			inject_stop(ip, t);
+		else if (t->t_state == TS_INJECT)
 			scratch_inject_exit(ip, t);
 		else if (t->t_flags & T_FORKRET) {
 			int64_t	 ret;
@@ -341,7 +343,10 @@ interpose_step(struct interp *ip)
 	if (sig == SIGTRAP && ev != 0) {
 		switch (ev) {
 		case PTRACE_EVENT_SECCOMP:
-			syscall_enter(ip, t);
+			if (t->t_state == TS_INJECT)
+				inject_seccomp(ip, t);
+			else
+				syscall_enter(ip, t);
 			break;
 		case PTRACE_EVENT_FORK:
 		case PTRACE_EVENT_VFORK:

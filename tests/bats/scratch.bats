@@ -18,7 +18,7 @@ load helpers
 @test "no route writes, unmaps, remaps or reprotects scratch" {
 	probe scratch
 	check_status 0
-	check proc_mem_write -E5
+	check proc_mem_write -EIO
 	check process_vm_writev -EFAULT
 	check mprotect -EPERM
 	check pkey_mprotect -EPERM

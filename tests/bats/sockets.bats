@@ -72,19 +72,29 @@ load helpers
 	verdict
 }
 
-@test "probe-sock: the netlink autobind port id does not reveal a real pid" {
-	# Natively the kernel autobinds to the caller's pid as seen in its
-	# PID namespace (here 1), or, if taken, to a negative rover value
-	# (printed as an unsigned 32-bit number >= 2^31).
+# A netlink port the kernel chose in its fallback range [INT32_MIN, -4097],
+# printed unsigned: 2147483648 .. 4294963199.  No pid can be there.
+nl_port_ok() {
+	[ -n "$1" ] && [ "$1" -ge 2147483648 ] && [ "$1" -le 4294963199 ]
+}
+
+@test "probe-sock: netlink port ids are never pids, and netlink still works" {
 	probe sock
 	check_status 0
 	if [ "$(kv netlink)" = unsupported ]; then
 		skip "NETLINK_ROUTE sockets are not available"
 	fi
-	local v
-	v=$(kv nl_pid) || fail_note "nl_pid missing"
-	if [ -n "$v" ] && [ "$v" != 1 ] && [ "$v" -lt 2147483648 ]; then
-		fail_note "nl_pid=$v (want 1 or a kernel rover value >= 2147483648)"
-	fi
+	local k
+	# bind(nl_pid = 0), a socket autobound by its first send, and a
+	# bind asking for the caller's own pid: all get ports no pid has.
+	for k in nl_pid nl2_pid nl3_pid; do
+		nl_port_ok "$(kv $k)" || fail_note "$k=$(kv $k): not in the fallback range"
+	done
+	check nl_reply_match 1
+	check nl2_differs 1
+	check nl3_bind_pid 0
+	check nl3_groups 1
+	[ "$(kv nl2_reply_pid)" = "$(kv nl2_pid)" ] ||
+		fail_note "the kernel answered port $(kv nl2_reply_pid), not $(kv nl2_pid)"
 	verdict
 }

@@ -32,6 +32,7 @@
 #include <sys/wait.h>
 
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 #include "probe.h"
 
@@ -143,6 +144,70 @@ child(int d, struct sockaddr_un *sa, socklen_t salen)
 	_exit(0);
 }
 
+/*
+ * Ask for the links (RTM_GETLINK dump): the first reply's nlmsg_pid, the
+ * port the kernel answers to, or -1.
+ */
+static long
+nl_dump(int c)
+{
+	struct {
+		struct nlmsghdr	 h;
+		struct rtgenmsg	 g;
+	} req;
+	char		 buf[8192];
+	struct nlmsghdr	*h = (struct nlmsghdr *)buf;
+	ssize_t		 n;
+
+	memset(&req, 0, sizeof(req));
+	req.h.nlmsg_len = sizeof(req);
+	req.h.nlmsg_type = RTM_GETLINK;
+	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.h.nlmsg_seq = 1;
+	req.g.rtgen_family = AF_UNSPEC;
+	if (send(c, &req, sizeof(req), 0) == -1 ||
+	    (n = recv(c, buf, sizeof(buf), 0)) < (ssize_t)sizeof(*h))
+		return -1;
+	return (long)h->nlmsg_pid;
+}
+
+/*
+ * More netlink: a second socket, autobound by a send, and a bind asking
+ * for the caller's pid, both keep ports that are no pid; the second
+ * differs from the first (port).
+ */
+static void
+netlink_more(int c, unsigned long port, pid_t pid)
+{
+	struct sockaddr_nl	 nl;
+	socklen_t		 len = sizeof(nl);
+	int			 d;
+
+	kv("nl_reply_match", nl_dump(c) == (long)port);
+	if ((d = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)) == -1)
+		fail("netlink 2");
+	kv("nl2_reply_pid", nl_dump(d));
+	memset(&nl, 0, sizeof(nl));
+	if (getsockname(d, (struct sockaddr *)&nl, &len) == -1)
+		fail("getsockname 2");
+	kv("nl2_pid", nl.nl_pid);
+	kv("nl2_differs", nl.nl_pid != port);
+	close(d);
+	if ((d = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE)) == -1)
+		fail("netlink 3");
+	memset(&nl, 0, sizeof(nl));
+	nl.nl_family = AF_NETLINK;
+	nl.nl_pid = (unsigned int)pid;
+	nl.nl_groups = RTMGRP_LINK;
+	result("nl3_bind_pid", bind(d, (struct sockaddr *)&nl, sizeof(nl)));
+	len = sizeof(nl);
+	if (getsockname(d, (struct sockaddr *)&nl, &len) == -1)
+		fail("getsockname 3");
+	kv("nl3_pid", nl.nl_pid);
+	kv("nl3_groups", nl.nl_groups);
+	close(d);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -239,6 +304,8 @@ main(int argc, char *argv[])
 			fail("netlink");
 		kv("nl_pid", nl.nl_pid);
 		match("nl_pid", nl.nl_pid, pid);
+		kv("nl_reply_pid", nl_dump(c));
+		netlink_more(c, nl.nl_pid, pid);
 		close(c);
 	}
 	return 0;

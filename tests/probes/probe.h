@@ -34,62 +34,17 @@
 
 /*
  * Return the symbolic name of an errno value, or "E<number>" for the
- * ones not in the table.  ENOTSUP and EOPNOTSUPP are the same value on
+ * ones glibc has no name for.  ENOTSUP and EOPNOTSUPP are the same value on
  * Linux and print as "EOPNOTSUPP".
  */
 static inline const char *
 errname(int e)
 {
-	static char buf[32];
+	static char	 buf[32];
+	const char	*s;
 
-	switch (e) {
-	case ESRCH:
-		return "ESRCH";
-	case EPERM:
-		return "EPERM";
-	case EINVAL:
-		return "EINVAL";
-	case ENOSYS:
-		return "ENOSYS";
-	case ECHILD:
-		return "ECHILD";
-	case EOWNERDEAD:
-		return "EOWNERDEAD";
-	case EOPNOTSUPP:
-		return "EOPNOTSUPP";
-	case ENOENT:
-		return "ENOENT";
-	case EBADF:
-		return "EBADF";
-	case EAGAIN:
-		return "EAGAIN";
-	case ENOTTY:
-		return "ENOTTY";
-	case ENOPROTOOPT:
-		return "ENOPROTOOPT";
-	case EFAULT:
-		return "EFAULT";
-	case E2BIG:
-		return "E2BIG";
-	case EACCES:
-		return "EACCES";
-	case ETIMEDOUT:
-		return "ETIMEDOUT";
-	case EINTR:
-		return "EINTR";
-	case EBUSY:
-		return "EBUSY";
-	case EDEADLK:
-		return "EDEADLK";
-	case EEXIST:
-		return "EEXIST";
-	case ENOMEM:
-		return "ENOMEM";
-	case ENODEV:
-		return "ENODEV";
-	case ENOTRECOVERABLE:
-		return "ENOTRECOVERABLE";
-	}
+	if ((s = strerrorname_np(e)) != NULL)
+		return s;
 	snprintf(buf, sizeof(buf), "E%d", e);
 	return buf;
 }
