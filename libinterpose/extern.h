@@ -44,6 +44,7 @@
 #define SCRATCH_BLOCK	0x10000UL	/* filter granularity */
 #define SCRATCH_END	(OUTPUT_ADDR + OUTPUT_LEN)
 #define SCRATCH_UNIT	256
+#define CLOSE_MAGIC	0x6d756c00U	/* close_range flags no kernel takes */
 #define SCRATCH_UNITS	((SCRATCH_END - SCRATCH_ADDR) / SCRATCH_UNIT)
 #define SCRATCH_ROUNITS	(SCRATCH_LEN / SCRATCH_UNIT)
 
@@ -245,7 +246,22 @@ enum injmode {
 	INJ_EXIT	/* at an exit stop; its result is kept */
 };
 struct tracee;
+struct injframe;
 typedef void	(*inject_fn)(struct interp *, struct tracee *, int64_t);
+
+/* An injected call and what it needs to finish. */
+struct injstate {
+	inject_fn	 fn;		/* NULL: none */
+	enum injmode	 mode;
+	int		 pending;	/* INJ_EXIT: not at its stop yet */
+	int		 nr;		/* what it is */
+	uint64_t	 arg[6];
+	int		 err;		/* INJ_EXIT: fail the first call */
+	int64_t		 data[8];	/* the callback's state */
+	int		 fixarg;	/* at its stop, arg[fixarg] becomes */
+	uint64_t	 fixval;	/* fixval (-1: none) */
+	uint64_t	 saved[32];	/* user_regs of the first call */
+};
 
 /* One traced task (thread). */
 struct tracee {
@@ -265,16 +281,11 @@ struct tracee {
 	uint64_t		 t_ctid;	/* CLONE_CHILD_SETTID address */
 	pid_t			 t_newchild;	/* for T_FORKRET */
 	struct call		 t_call;
-	struct call		 t_stash;	/* fan-out under a handler */
-	int			 t_stashed;
 	uint64_t		 t_robust;	/* set_robust_list head */
 	size_t			 t_robustlen;
 	uint64_t		 t_saved[32];	/* user_regs, for injection */
-	inject_fn		 t_injfn;	/* NULL: scratch's injection */
-	enum injmode		 t_injmode;
-	int			 t_injentry;	/* its entry stop is next */
-	int64_t			 t_inj[4];	/* the callback's state */
-	int			 t_injerr;	/* INJ_EXIT: fail the call */
+	struct injstate		 t_inj;		/* fn NULL: scratch's, if any */
+	struct injframe		*t_injstack;	/* put aside under handlers */
 };
 RB_HEAD(tracee_tree, tracee);
 int		 tracee_cmp(const struct tracee *, const struct tracee *);
@@ -438,6 +449,13 @@ enum verdict	 h_rdtrap(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_rdtrap_exit(struct interp *, struct tracee *,
 		    struct call *);
 int		 fd_is_signalfd(pid_t, int);
+int		 fd_any_signalfd(pid_t);
+int		 can_filter(pid_t);
+int		 inject_close(struct tracee *, const int *, int, int);
+enum verdict	 h_close_range(struct interp *, struct tracee *,
+		    struct call *);
+size_t		 rights_strip(struct interp *, struct tracee *, uint8_t *,
+		    size_t, int *, int *, int *);
 int		 rdtrap_rights(struct interp *, struct tracee *, struct call *,
 		    const uint8_t *, size_t);
 
@@ -445,7 +463,8 @@ int		 rdtrap_rights(struct interp *, struct tracee *, struct call *,
 int		 inject_call(struct tracee *, int, const uint64_t[6],
 		    enum injmode, inject_fn);
 void		 inject_stop(struct interp *, struct tracee *);
-void		 inject_seccomp(struct interp *, struct tracee *);
+int		 inject_seccomp(struct interp *, struct tracee *);
+void		 inject_free(struct interp *, struct tracee *);
 
 /* filter.c */
 int		 filter_install(int, int *);

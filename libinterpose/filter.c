@@ -16,10 +16,14 @@
 #include "config.h"
 
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/queue.h>
 #include <sys/stat.h>
 #include <sys/tree.h>
 #include <sys/types.h>
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include <errno.h>
 #include <seccomp.h>
@@ -49,6 +53,8 @@
 
 #define MAGIC0	0x6d756c74UL
 #define MAGIC1	0x73637231UL
+
+static int	filter_load_rdtrap(void);
 
 static int
 ctx_attrs(scmp_filter_ctx ctx, int nnp)
@@ -261,11 +267,13 @@ int
 filter_install(int nnp, int *notify)
 {
 	scmp_filter_ctx	 n, m, g;
-	int		 rc;
+	int		 rc, sigfd;
 
 	*notify = -1;
 	if (arch_init() == -1)
 		return -1;
+	/* Before the filters: getpid() stops once they are in. */
+	sigfd = fd_any_signalfd(getpid());
 	if ((n = filter_notify(nnp)) != NULL) {
 		if (seccomp_load(n) == 0)
 			*notify = seccomp_notify_fd(n);
@@ -286,7 +294,28 @@ filter_install(int nnp, int *notify)
 		errno = -rc;
 		return -1;
 	}
+	/* A signalfd passed in (-f): the read filter from the start. */
+	if (sigfd && filter_load_rdtrap() == -1)
+		return -1;
 	return 0;
+}
+
+/* Load the read filter in the calling process.  Returns 0 or -1. */
+static int
+filter_load_rdtrap(void)
+{
+	struct sock_fprog	 fp;
+	uint8_t			*prog;
+	size_t			 len;
+	int			 rc;
+
+	if (filter_rdtrap(&prog, &len) == -1)
+		return -1;
+	fp.len = (unsigned short)(len / sizeof(struct sock_filter));
+	fp.filter = (struct sock_filter *)(void *)prog;
+	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp);
+	free(prog);
+	return rc == -1 ? -1 : 0;
 }
 
 /* Print the filters as libseccomp pseudo code on fd (for diagnosis). */

@@ -386,6 +386,8 @@ proc_event_exec(struct interp *ip, struct tracee *t)
 	}
 	t->t_flags &= ~(T_FORKRET | T_INCALL);
 	t->t_robust = 0;	/* the new image registers its own */
+	inject_free(ip, t);	/* calls put aside by the old image */
+	memset(&t->t_inj, 0, sizeof(t->t_inj));
 	t->t_state = TS_RUN;
 	tracer_resume(ip, t, V_CONT);
 }

@@ -22,6 +22,7 @@
 
 #include <linux/seccomp.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -85,7 +86,7 @@ rdtrap_ensure(struct interp *ip, struct tracee *t, struct call *c,
 	if (t->t_proc->p_flags & P_RDTRAP)
 		return 0;
 	if ((t->t_proc->p_flags & P_RDFAIL) || ip->i_scr == NULL ||
-	    ip->i_scr->s_rdprog[0] == 0) {
+	    ip->i_scr->s_rdprog[0] == 0 || !can_filter(t->t_tid)) {
 		*v = call_deny(ip, t, c, ENOSYS,
 		    "reads of a signalfd could not be trapped");
 		return -1;
@@ -143,7 +144,7 @@ rdtrap_rights(struct interp *ip, struct tracee *t, struct call *c,
 
 	if (t->t_proc->p_flags & (P_RDTRAP | P_RDFAIL) || ip->i_scr == NULL ||
 	    ip->i_scr->s_rdprog[0] == 0)
-		return 0;
+		return 0;	/* (rights_strip() took them out) */
 	while (!found && off + sizeof(h) <= len) {
 		memcpy(&h, ctl + off, sizeof(h));
 		if (h.cmsg_len < sizeof(h) || off + h.cmsg_len > len)
@@ -163,6 +164,121 @@ rdtrap_rights(struct interp *ip, struct tracee *t, struct call *c,
 	call_restore(t, c);
 	a[2] = ip->i_scr->s_rdprog[c->c_pers->p_compat ? 1 : 0];
 	return inject_call(t, SN_seccomp, a, INJ_EXIT, rdtrap_done) == 0;
+}
+
+/*
+ * Can task tid be given a filter: has it NO_NEW_PRIVS, or CAP_SYS_ADMIN
+ * in its effective set?
+ */
+int
+can_filter(pid_t tid)
+{
+	char			 path[64], line[256];
+	unsigned long long	 cap;
+	int			 nnp = 0, admin = 0;
+	FILE			*f;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "NoNewPrivs:", 11) == 0)
+			nnp = atoi(line + 11) == 1;
+		else if (sscanf(line, "CapEff: %llx", &cap) == 1)
+			admin = (cap >> 21) & 1;	/* CAP_SYS_ADMIN */
+	}
+	fclose(f);
+	return nnp || admin;
+}
+
+/* Has process pid a signalfd among its descriptors? */
+int
+fd_any_signalfd(pid_t pid)
+{
+	char		 path[64];
+	struct dirent	*e;
+	DIR		*d;
+	int		 found = 0;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while (!found && (e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			found = fd_is_signalfd(pid, atoi(e->d_name));
+	closedir(d);
+	return found;
+}
+
+/*
+ * recvmsg's exit, before the control data is copied out: if t's process
+ * has no read filter and cannot be given one, signalfds must not reach
+ * it.  Take them out of the SCM_RIGHTS messages in ctl (len bytes),
+ * setting MSG_CTRUNC in *flags as the kernel does for descriptors it
+ * could not install, and put them in drop[] (at most 7, *ndropp) for the
+ * caller to close.  Returns the new length.
+ */
+size_t
+rights_strip(struct interp *ip, struct tracee *t, uint8_t *ctl, size_t len,
+    int *flags, int *drop, int *ndropp)
+{
+	uint8_t		 out[256];
+	struct cmsghdr	 h;
+	size_t		 off = 0, o = 0, i, n, k;
+	int		 fd, ndrop = 0, fds[64];
+
+	(void)ip;
+	*ndropp = 0;
+	if (t->t_proc->p_flags & P_RDTRAP || len > sizeof(out) ||
+	    can_filter(t->t_tid))
+		return len;
+	while (off + sizeof(h) <= len) {
+		memcpy(&h, ctl + off, sizeof(h));
+		if (h.cmsg_len < sizeof(h) || off + h.cmsg_len > len)
+			break;
+		if (h.cmsg_level == SOL_SOCKET && h.cmsg_type == SCM_RIGHTS) {
+			n = (h.cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (i = k = 0; i < n && i < 64; i++) {
+				memcpy(&fd, ctl + off + CMSG_LEN(0) +
+				    i * sizeof(int), sizeof(fd));
+				if (fd_is_signalfd(t->t_tid, fd) &&
+				    ndrop < 7)
+					drop[ndrop++] = fd;
+				else
+					fds[k++] = fd;
+			}
+			if (k < n)
+				*flags |= MSG_CTRUNC;
+			if (k > 0) {
+				h.cmsg_len = CMSG_LEN(k * sizeof(int));
+				memcpy(out + o, &h, sizeof(h));
+				memcpy(out + o + CMSG_LEN(0), fds,
+				    k * sizeof(int));
+				o += CMSG_SPACE(k * sizeof(int));
+			}
+		} else {
+			k = CMSG_ALIGN(h.cmsg_len) <= len - off ?
+			    CMSG_ALIGN(h.cmsg_len) : h.cmsg_len;
+			memcpy(out + o, ctl + off, k);
+			o += k;
+		}
+		off += CMSG_ALIGN(h.cmsg_len);
+	}
+	if (ndrop == 0)
+		return len;
+	memcpy(ctl, out, o);
+	*ndropp = ndrop;
+	return o;
+}
+
+/* close_range(fd, fd, CLOSE_MAGIC): the instance gets the kernel's EINVAL. */
+enum verdict
+h_close_range(struct interp *ip, struct tracee *t, struct call *c)
+{
+	(void)ip;
+	(void)t;
+	(void)c;
+	return V_CONT;
 }
 
 /* The iovec array of readv/preadv2, as (base, len) pairs.  -1: fault. */

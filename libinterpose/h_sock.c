@@ -279,7 +279,7 @@ h_recvmsg_exit(struct interp *ip, struct tracee *t, struct call *c)
 	uint8_t		 ctl[CTL_MAX];
 	uint64_t	 a = (uint64_t)c->c_aux[4], ua = c->c_arg[1];
 	size_t		 cl;
-	int		 multi = c->c_sn == SN_recvmmsg;
+	int		 multi = c->c_sn == SN_recvmmsg, drop[7], ndrop = 0;
 
 	if (a == 0 || c->c_ret < 0 ||
 	    mem_read(t->t_tid, a, &mm, sizeof(mm)) == -1)
@@ -291,6 +291,8 @@ h_recvmsg_exit(struct interp *ip, struct tracee *t, struct call *c)
 		if (mem_read(t->t_tid, a + sizeof(mm), ctl, cl) == -1)
 			return V_CONT;
 		cmsg_creds(ip, ctl, cl, 0);
+		cl = rights_strip(ip, t, ctl, cl, &mm.msg_hdr.msg_flags, drop,
+		    &ndrop);
 		if (mem_write(t->t_tid, (uint64_t)c->c_aux[2], ctl, cl) == -1)
 			goto fault;
 	}
@@ -305,7 +307,12 @@ h_recvmsg_exit(struct interp *ip, struct tracee *t, struct call *c)
 	if (mem_write(t->t_tid, ua, &um, multi ? sizeof(um) :
 	    sizeof(um.msg_hdr)) == -1)
 		goto fault;
-	/* A signalfd arrived: the read filter before anything else. */
+	/* A signalfd arrived: closed, or the read filter first. */
+	if (ndrop > 0) {
+		call_restore(t, c);
+		if (inject_close(t, drop, ndrop, 0) == 0)
+			return V_PARK;
+	}
 	if (cl > 0 && rdtrap_rights(ip, t, c, ctl, cl))
 		return V_PARK;
 	return V_CONT;
@@ -451,31 +458,24 @@ h_siginfo_exit(struct interp *ip, struct tracee *t, struct call *c)
 
 static void	nl_bound(struct interp *, struct tracee *, int64_t);
 
-static void
-nl_closed(struct interp *ip, struct tracee *t, int64_t ret)
-{
-	(void)ip;
-	(void)t;
-	(void)ret;
-}
-
 /* Bind the new socket t_inj[0], or give up: close it, fail the call. */
 static void
 nl_bind(struct interp *ip, struct tracee *t, int err)
 {
 	struct sockaddr_nl	*nl = scratch_ptr(ip, &t->t_call);
-	uint64_t		 a[6] = { (uint64_t)t->t_inj[0], 0,
+	uint64_t		 a[6] = { (uint64_t)t->t_inj.data[0], 0,
 				    sizeof(*nl), 0, 0, 0 };
+	int			 fd;
 
-	if (err == 0 && nl != NULL && t->t_inj[1]++ < NL_TRIES) {
+	if (err == 0 && nl != NULL && t->t_inj.data[1]++ < NL_TRIES) {
 		nl->nl_pid = 0x80000000U + arc4random_uniform(NL_PORTS);
 		a[1] = SCRATCH_ADDR + t->t_call.c_sbuf.off;
 		if (inject_call(t, SN_bind, a, INJ_EXIT, nl_bound) == 0)
 			return;
 	}
-	t->t_injerr = err != 0 ? err : ENOBUFS;
-	a[1] = a[2] = 0;
-	(void)inject_call(t, SN_close, a, INJ_EXIT, nl_closed);
+	fd = (int)a[0];
+	(void)inject_close(t, &fd, 1, 0);
+	t->t_inj.err = err != 0 ? err : ENOBUFS;
 }
 
 static void
@@ -508,8 +508,8 @@ h_socket_exit(struct interp *ip, struct tracee *t, struct call *c)
 		return V_CONT;
 	memset(&nl, 0, sizeof(nl));
 	nl.nl_family = AF_NETLINK;
-	t->t_inj[0] = c->c_ret;
-	t->t_inj[1] = 0;
+	t->t_inj.data[0] = c->c_ret;
+	t->t_inj.data[1] = 0;
 	call_restore(t, c);
 	nl_bind(ip, t, scratch_put(ip, c, &nl, sizeof(nl)) == 0 ? ENOBUFS :
 	    0);

@@ -139,9 +139,12 @@ const struct handler handlers[SN__MAX] = {
 	    R1(CEQ(0, PR_SET_CHILD_SUBREAPER)) }, .nrule = 3 },
 	[SN_seccomp] = { .enter = h_seccomp, .class = HC_DENY, .stops = 1,
 	    .how = "filters with a listener refused (EPERM): "
-	    "SECCOMP_RET_USER_NOTIF outranks SECCOMP_RET_TRACE",
+	    "SECCOMP_RET_USER_NOTIF outranks SECCOMP_RET_TRACE; TSYNC "
+	    "trapped so that the read filter can be injected at an exit",
 	    .rule = { R2(CEQ(0, SECCOMP_SET_MODE_FILTER),
-	    CBIT(1, SECCOMP_FILTER_FLAG_NEW_LISTENER)) }, .nrule = 1 },
+	    CBIT(1, SECCOMP_FILTER_FLAG_NEW_LISTENER)),
+	    R2(CEQ(0, SECCOMP_SET_MODE_FILTER),
+	    CBIT(1, SECCOMP_FILTER_FLAG_TSYNC)) }, .nrule = 2 },
 	[SN_ptrace] = { .enter = h_ptrace, .class = HC_DENY, .stops = 1,
 	    .how = "emulated: TRACEME and attaching to an instance task "
 	    "EPERM (already traced), anything else ESRCH" },
@@ -380,6 +383,12 @@ const struct handler handlers[SN__MAX] = {
 	[SN_preadv2] = { .enter = h_rdtrap, .exit = h_rdtrap_exit,
 	    .class = HC_SIGNAL, .stops = 1, .rdtrap = 1,
 	    .how = "at offset -1 as readv; otherwise run as is (ESPIPE)" },
+
+	[SN_close_range] = { .enter = h_close_range, .class = HC_SIGNAL,
+	    .stops = 1, .how = "the form the supervisor injects to close "
+	    "a signalfd a process cannot be given the read filter for; "
+	    "from the instance, the kernel's EINVAL",
+	    .rule = { R1(CEQ(2, CLOSE_MAGIC)) }, .nrule = 1 },
 
 	/* What cannot be virtualised. */
 	[SN_io_uring_setup] = { DENY(ENOSYS, "bypasses system call entry") },

@@ -20,31 +20,46 @@
 #include <sys/tree.h>
 #include <sys/types.h>
 
+#include <linux/ptrace.h>
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "interpose.h"
 #include "extern.h"
 
 /*
  * System calls the supervisor runs in a task on its own behalf, in the
- * task's ABI, without the task returning to user mode in between.
+ * task's ABI.
  *
  * At a seccomp stop (INJ_ENTRY): the registers are saved and replaced by
  * the injected call, which the kernel then runs (filters rechecked,
- * RET_TRACE counting as allow); at its exit stop the callback gets the
- * result, and the saved registers come back rewound, so the call that
- * stopped runs again from its start and its handler finds the effect
- * (a flag on the process, say).  The effect must be idempotent: a signal
- * handler may run before the call does.
+ * RET_TRACE counting as allow) without the task returning to user mode;
+ * at its exit stop the callback gets the result, and the saved registers
+ * come back rewound, so the call that stopped runs again from its start
+ * and its handler finds the effect (a flag on the process, say).  The
+ * effect must be idempotent: a signal handler may run before the call
+ * does.
  *
  * At a syscall-exit stop (INJ_EXIT): the call instruction is rewound to
- * run the injected call, which stops at its entry (and at a seccomp stop
- * if a filter traps it), then at its exit; the callback gets the result
- * and may inject again; at the end the registers, with the first call's
- * result (or -t_injerr if the callback set it), come back as they were.
+ * run the injected call, which must be one the filters trap in that ABI.
+ * The task returns to user mode first, where a signal handler may run
+ * and make calls of its own (handled as usual, the pending call's state
+ * stashed); the injected call is recognised at its seccomp stop by its
+ * address, number and arguments, and runs to its exit stop, where the
+ * callback gets the result and may inject again; at the end the
+ * registers, with the first call's result (or -t_injerr if the callback
+ * set it), come back as they were.
  */
+
+/* A pending INJ_EXIT call, put aside while a signal handler runs. */
+struct injframe {
+	struct injframe	*next;
+	struct call	 call;
+	struct injstate	 st;
+};
 
 /*
  * Start one injected call of system call sn with arguments a.  The task
@@ -57,69 +72,72 @@ int
 inject_call(struct tracee *t, int sn, const uint64_t a[6], enum injmode mode,
     inject_fn done)
 {
+	struct injstate		*s = &t->t_inj;
 	const struct pers	*p = t->t_call.c_pers;
 	int			 nr, i, chained;
 
 	if (p == NULL || (nr = p->p_nr[sn]) < 0)
 		return -1;
 	chained = t->t_state == TS_INJECT;
-	if (!chained && regs_getall(t, t->t_saved) == -1)
-		return -1;
+	if (!chained) {
+		if (regs_getall(t, s->saved) == -1)
+			return -1;
+		s->mode = mode;
+		s->err = 0;
+	}
+	s->fixarg = -1;
 	if (regs_set(t, R_NR, (uint64_t)nr) == -1)
 		return -1;
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < 6; i++) {
 		if (regs_set(t, R_A0 + i, a[i]) == -1)
 			return -1;
-	if (mode == INJ_EXIT || chained) {
+		s->arg[i] = p->p_compat ? (uint32_t)a[i] : a[i];
+	}
+	s->nr = nr;
+	s->fn = done;
+	t->t_state = TS_INJECT;
+	if (s->mode == INJ_EXIT) {
 		/* Run the call instruction again, with rax the number. */
 		if (regs_set(t, R_RET, (uint64_t)nr) == -1 ||
 		    regs_set(t, R_IP, t->t_call.c_ip - arch.a_insnlen) == -1)
-			return -1;
-		t->t_injentry = 1;
-	} else
-		t->t_injentry = 0;
-	if (!chained)
-		t->t_injmode = mode;
-	t->t_injfn = done;
-	t->t_state = TS_INJECT;
-	if (ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0) == -1) {
-		t->t_injfn = NULL;
-		t->t_state = TS_RUN;
-		return -1;
-	}
+			goto fail;
+		s->pending = 1;
+		if (ptrace(PTRACE_CONT, t->t_tid, NULL, 0) == -1)
+			goto fail;
+	} else if (ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0) == -1)
+		goto fail;
 	return 0;
+ fail:
+	s->fn = NULL;
+	s->pending = 0;
+	t->t_state = TS_RUN;
+	return -1;
 }
 
 /*
- * A syscall stop of a task running an injected call: its entry (go on to
- * the exit), or its exit (hand the result to the callback, then put the
- * task back).
+ * The exit stop of an injected call: hand the result to the callback,
+ * then put the task back.
  */
 void
 inject_stop(struct interp *ip, struct tracee *t)
 {
+	struct injstate	*s = &t->t_inj;
 	inject_fn	 fn;
 	int64_t		 ret;
 
-	if (t->t_injentry) {
-		t->t_injentry = 0;
-		(void)ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0);
-		return;
-	}
 	if (regs_exitinfo(t, &ret) == -1)
 		ret = -EIO;
-	fn = t->t_injfn;
-	t->t_injfn = NULL;
+	fn = s->fn;
+	s->fn = NULL;
 	fn(ip, t, ret);
-	if (t->t_injfn != NULL)
+	if (s->fn != NULL)
 		return;		/* it injected again */
-	if (t->t_injmode == INJ_EXIT) {
-		(void)regs_setall(t, t->t_saved);
-		if (t->t_injerr != 0)
-			(void)regs_set(t, R_RET, (uint64_t)-t->t_injerr);
+	if (s->mode == INJ_EXIT) {
+		(void)regs_setall(t, s->saved);
+		if (s->err != 0)
+			(void)regs_set(t, R_RET, (uint64_t)-s->err);
 	} else
-		(void)regs_restart(t, t->t_saved);
-	t->t_injerr = 0;
+		(void)regs_restart(t, s->saved);
 	t->t_state = TS_RUN;
 	scratch_release(ip, &t->t_call);
 	(void)ptrace(PTRACE_CONT, t->t_tid, NULL, 0);
@@ -129,10 +147,141 @@ inject_stop(struct interp *ip, struct tracee *t)
 	}
 }
 
-/* A seccomp stop of an injected call: let it run to its exit. */
-void
+/* Is the call at this seccomp stop the pending call of state s? */
+static int
+inject_is(const struct ptrace_syscall_info *info, const struct call *c,
+    const struct injstate *s)
+{
+	const struct pers	*p;
+	int			 i;
+
+	if (!s->pending || info->instruction_pointer != c->c_ip ||
+	    info->seccomp.nr != (uint64_t)s->nr ||
+	    (p = arch_pers(info->arch)) != c->c_pers)
+		return 0;
+	for (i = 0; i < 6; i++)
+		if ((p->p_compat ? (uint32_t)info->seccomp.args[i] :
+		    info->seccomp.args[i]) != s->arg[i])
+			return 0;
+	return 1;
+}
+
+static void
+frame_free(struct interp *ip, struct injframe *f)
+{
+	scratch_release(ip, &f->call);
+	free(f);
+}
+
+/*
+ * A seccomp stop of a task with an INJ_EXIT call pending, its own or one
+ * put aside.  If it is such a call, it runs to its exit stop (calls put
+ * aside above it were abandoned, by a handler that did not return) and
+ * 1 is returned.  Otherwise, a signal handler runs: the task's pending
+ * call is put aside, so that the handler's call is dispatched as usual,
+ * and 0 is returned.
+ */
+int
 inject_seccomp(struct interp *ip, struct tracee *t)
 {
-	(void)ip;
+	struct ptrace_syscall_info	 info;
+	struct injframe			*f;
+
+	memset(&info, 0, sizeof(info));
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->t_tid, sizeof(info),
+	    &info) == -1 || info.op != PTRACE_SYSCALL_INFO_SECCOMP)
+		return 0;
+	if (inject_is(&info, &t->t_call, &t->t_inj))
+		goto ours;
+	for (f = t->t_injstack; f != NULL; f = f->next)
+		if (inject_is(&info, &f->call, &f->st))
+			break;
+	if (f != NULL) {
+		while (t->t_injstack != f) {
+			struct injframe *g = t->t_injstack;
+
+			t->t_injstack = g->next;
+			frame_free(ip, g);
+		}
+		t->t_injstack = f->next;
+		if (t->t_inj.pending)	/* abandoned too */
+			scratch_release(ip, &t->t_call);
+		t->t_call = f->call;
+		t->t_inj = f->st;
+		free(f);
+		goto ours;
+	}
+	if (t->t_inj.pending) {
+		if ((f = calloc(1, sizeof(*f))) == NULL)
+			return 0;	/* the call will be handled as any */
+		f->call = t->t_call;
+		f->st = t->t_inj;
+		f->next = t->t_injstack;
+		t->t_injstack = f;
+		memset(&t->t_inj, 0, sizeof(t->t_inj));
+		t->t_call.c_sbuf.off = t->t_call.c_obuf.off = SIZE_MAX;
+		if (t->t_state == TS_INJECT)
+			t->t_state = TS_RUN;
+	}
+	return 0;
+ ours:
+	t->t_inj.pending = 0;
+	if (t->t_inj.fixarg >= 0)
+		(void)regs_set(t, R_A0 + t->t_inj.fixarg, t->t_inj.fixval);
+	t->t_state = TS_INJECT;
 	(void)ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0);
+	return 1;
+}
+
+/* The task is gone: drop what it had put aside. */
+void
+inject_free(struct interp *ip, struct tracee *t)
+{
+	struct injframe	*f;
+
+	while ((f = t->t_injstack) != NULL) {
+		t->t_injstack = f->next;
+		frame_free(ip, f);
+	}
+}
+
+static void
+close_done(struct interp *ip, struct tracee *t, int64_t ret)
+{
+	(void)ip;
+	(void)ret;
+	/* data[0..6]: descriptors left, data[7]: how many. */
+	if (t->t_inj.data[7] > 0) {
+		t->t_inj.data[7]--;
+		(void)inject_close(t, NULL, 0, (int)t->t_inj.data[7]);
+	}
+}
+
+/*
+ * From an exit stop (or an injection's callback): close descriptors fds
+ * (n of them, at most 7) of t's process with close_range(fd, fd, 0),
+ * injected as close_range(fd, fd, CLOSE_MAGIC), the form the filters
+ * trap, its flags cleared at its stop.  With fds NULL, close the next of
+ * those remembered.  Returns 0 or -1.
+ */
+int
+inject_close(struct tracee *t, const int *fds, int n, int next)
+{
+	uint64_t	 a[6] = { 0, 0, CLOSE_MAGIC, 0, 0, 0 };
+	int		 i;
+
+	if (fds != NULL) {
+		if (n <= 0 || n > 7)
+			return -1;
+		for (i = 0; i < n; i++)
+			t->t_inj.data[i] = fds[i];
+		t->t_inj.data[7] = n - 1;
+		next = n - 1;
+	}
+	a[0] = a[1] = (uint64_t)t->t_inj.data[next];
+	if (inject_call(t, SN_close_range, a, INJ_EXIT, close_done) == -1)
+		return -1;
+	t->t_inj.fixarg = 2;
+	t->t_inj.fixval = 0;
+	return 0;
 }

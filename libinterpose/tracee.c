@@ -97,6 +97,7 @@ tracee_free(struct interp *ip, struct tracee *t)
 	if (t->t_flags & T_HELD)
 		ip->i_nheld--;
 	scratch_release(ip, &t->t_call);
+	inject_free(ip, t);
 	if (t->t_mm != NULL)
 		mm_unref(t->t_mm);
 	if (t->t_proc != NULL) {

@@ -147,6 +147,9 @@ interpose_seize(struct interp *ip, pid_t pid)
 	if ((p = proc_new(ip, NULL, id)) == NULL)
 		return -1;
 	p->p_flags |= P_ROOT | P_SUBREAPER;
+	/* As filter_install() will see it: a signalfd passed in. */
+	if (fd_any_signalfd(pid))
+		p->p_flags |= P_RDTRAP;
 	/* The caller made it a process group leader. */
 	proc_setpgid(ip, p, id);
 	if ((sid = getsid(pid)) == pid)
@@ -321,7 +324,7 @@ interpose_step(struct interp *ip)
 		goto out;
 	}
 	if (sig == (SIGTRAP | 0x80)) {
-		if (t->t_state == TS_INJECT && t->t_injfn != NULL)
+		if (t->t_state == TS_INJECT && t->t_inj.fn != NULL)
 			inject_stop(ip, t);
 		else if (t->t_state == TS_INJECT)
 			scratch_inject_exit(ip, t);
@@ -343,9 +346,8 @@ interpose_step(struct interp *ip)
 	if (sig == SIGTRAP && ev != 0) {
 		switch (ev) {
 		case PTRACE_EVENT_SECCOMP:
-			if (t->t_state == TS_INJECT)
-				inject_seccomp(ip, t);
-			else
+			if ((!t->t_inj.pending && t->t_injstack == NULL) ||
+			    !inject_seccomp(ip, t))
 				syscall_enter(ip, t);
 			break;
 		case PTRACE_EVENT_FORK:
