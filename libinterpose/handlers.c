@@ -318,7 +318,7 @@ const struct handler handlers[SN__MAX] = {
 	    .class = HC_SOCKET, .stops = 2,
 	    .how = "as sendmsg, one message per call" },
 	[SN_socket] = { .enter = h_socket, .exit = h_socket_exit,
-	    .class = HC_SOCKET, .stops = 5,
+	    .class = HC_SOCKET, .stops = 4,
 	    .how = "a netlink socket is bound at once (bind injected at the "
 	    "exit) to a random port in [INT32_MIN, -4097], never a pid",
 	    .rule = { R1(CEQ(0, AF_NETLINK)) }, .nrule = 1 },
