@@ -215,6 +215,7 @@ struct call {
 	int		 c_fann;
 	int64_t		 c_fanret;
 	int		 c_fanmode;	/* FAN_* */
+	int		 c_fanarg;	/* the argument each step sets */
 };
 
 enum fanmode {
@@ -258,6 +259,7 @@ struct injstate {
 	uint64_t	 arg[6];
 	int		 err;		/* INJ_EXIT: fail the first call */
 	int64_t		 data[8];	/* the callback's state */
+	int		 fan;		/* not injected: a fan-out step */
 	int		 fixarg;	/* at its stop, arg[fixarg] becomes */
 	uint64_t	 fixval;	/* fixval (-1: none) */
 	uint64_t	 saved[32];	/* user_regs of the first call */

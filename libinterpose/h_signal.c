@@ -131,6 +131,7 @@ fan_step(struct interp *ip, struct tracee *t, struct call *c, int arg)
 	    !fan_alive(ip, c->c_fanv[c->c_fan]))
 		;
 	if (c->c_fan < c->c_fann) {
+		c->c_fanarg = arg;
 		c->c_hold[0] = c->c_fanv[c->c_fan];
 		if (call_setarg(t, c, arg, (uint32_t)c->c_fanv[c->c_fan]) ==
 		    -1 || regs_set(t, R_IP, c->c_ip - arch.a_insnlen) == -1 ||

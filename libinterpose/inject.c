@@ -170,42 +170,70 @@ static void
 frame_free(struct interp *ip, struct injframe *f)
 {
 	scratch_release(ip, &f->call);
+	if (f->st.fan)
+		free(f->call.c_fanv);
 	free(f);
 }
 
 /*
- * A seccomp stop of a task with an INJ_EXIT call pending, its own or one
- * put aside.  If it is such a call, it runs to its exit stop (calls put
- * aside above it were abandoned, by a handler that did not return) and
- * 1 is returned.  Otherwise, a signal handler runs: the task's pending
- * call is put aside, so that the handler's call is dispatched as usual,
- * and 0 is returned.
+ * A fan-out (fan_step()) rewinds its call for the next step with
+ * PTRACE_CONT: the task returns to user mode, where a signal handler may
+ * run.  Make the step a pending call, recognised like an injected one.
+ */
+static void
+inject_fan_aside(struct tracee *t)
+{
+	struct call	*c = &t->t_call;
+	int		 i;
+
+	memset(&t->t_inj, 0, sizeof(t->t_inj));
+	t->t_inj.fan = 1;
+	t->t_inj.pending = 1;
+	t->t_inj.nr = (int)c->c_nr;
+	for (i = 0; i < 6; i++)
+		t->t_inj.arg[i] = c->c_arg[i];
+	t->t_inj.arg[c->c_fanarg] = (uint32_t)c->c_fanv[c->c_fan];
+}
+
+/*
+ * A seccomp stop of a task with an INJ_EXIT call or a fan-out step
+ * pending, its own or one put aside.  If it is such a call, an injected
+ * one runs to its exit stop (1 is returned), a fan-out step is handed
+ * back to its handler (2); calls put aside above it were abandoned, by a
+ * handler that did not return.  Otherwise, a signal handler runs: the
+ * pending call is put aside, so that the handler's call is dispatched
+ * as usual, and 0 is returned.
  */
 int
 inject_seccomp(struct interp *ip, struct tracee *t)
 {
 	struct ptrace_syscall_info	 info;
-	struct injframe			*f;
+	struct injframe			*f, *g;
 
 	memset(&info, 0, sizeof(info));
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->t_tid, sizeof(info),
 	    &info) == -1 || info.op != PTRACE_SYSCALL_INFO_SECCOMP)
 		return 0;
+	if (!t->t_inj.pending && t->t_state == TS_CALL &&
+	    t->t_call.c_fan >= 0)
+		inject_fan_aside(t);
 	if (inject_is(&info, &t->t_call, &t->t_inj))
 		goto ours;
 	for (f = t->t_injstack; f != NULL; f = f->next)
 		if (inject_is(&info, &f->call, &f->st))
 			break;
 	if (f != NULL) {
-		while (t->t_injstack != f) {
-			struct injframe *g = t->t_injstack;
-
+		/* Everything above it, and the task's own, was abandoned. */
+		while ((g = t->t_injstack) != f) {
 			t->t_injstack = g->next;
 			frame_free(ip, g);
 		}
 		t->t_injstack = f->next;
-		if (t->t_inj.pending)	/* abandoned too */
+		if (t->t_inj.pending) {
 			scratch_release(ip, &t->t_call);
+			if (t->t_inj.fan)
+				free(t->t_call.c_fanv);
+		}
 		t->t_call = f->call;
 		t->t_inj = f->st;
 		free(f);
@@ -220,11 +248,18 @@ inject_seccomp(struct interp *ip, struct tracee *t)
 		t->t_injstack = f;
 		memset(&t->t_inj, 0, sizeof(t->t_inj));
 		t->t_call.c_sbuf.off = t->t_call.c_obuf.off = SIZE_MAX;
-		if (t->t_state == TS_INJECT)
-			t->t_state = TS_RUN;
+		t->t_call.c_fanv = NULL;
+		t->t_call.c_fan = -1;
+		t->t_state = TS_RUN;
 	}
 	return 0;
  ours:
+	if (t->t_inj.fan) {
+		/* A fan-out step: its handler takes it from here. */
+		memset(&t->t_inj, 0, sizeof(t->t_inj));
+		t->t_state = TS_CALL;
+		return 2;
+	}
 	t->t_inj.pending = 0;
 	if (t->t_inj.fixarg >= 0)
 		(void)regs_set(t, R_A0 + t->t_inj.fixarg, t->t_inj.fixval);

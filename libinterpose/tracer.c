@@ -346,8 +346,9 @@ interpose_step(struct interp *ip)
 	if (sig == SIGTRAP && ev != 0) {
 		switch (ev) {
 		case PTRACE_EVENT_SECCOMP:
-			if ((!t->t_inj.pending && t->t_injstack == NULL) ||
-			    !inject_seccomp(ip, t))
+			if ((!t->t_inj.pending && t->t_injstack == NULL &&
+			    !(t->t_state == TS_CALL && t->t_call.c_fan >= 0)) ||
+			    inject_seccomp(ip, t) != 1)
 				syscall_enter(ip, t);
 			break;
 		case PTRACE_EVENT_FORK:

@@ -839,13 +839,23 @@ c_stop(void)
 {
 	struct signalfd_siginfo	 ssi;
 	pid_t			 p;
-	int			 fd, st;
+	int			 fd, st, go[2];
+	char			 c;
 
 	fd = sigfd(SFD_CLOEXEC, SIGCHLD, 0);
+	/*
+	 * SIGCHLD does not queue: the child exits only once the parent has
+	 * read the CLD_CONTINUED record, or the two would merge.
+	 */
+	if (pipe(go) == -1)
+		fail("pipe");
 	if ((p = xfork()) == 0) {
+		close(go[1]);
 		raise(SIGSTOP);
+		(void)read(go[0], &c, 1);
 		_exit(3);
 	}
+	close(go[0]);
 	kv("stop_child", p);
 	readssi(fd, &ssi);
 	showpid("stop_stopped", ssi.ssi_pid, p);
@@ -859,6 +869,7 @@ c_stop(void)
 	showpid("stop_continued", ssi.ssi_pid, p);
 	kv("stop_continued_ssi_code", ssi.ssi_code);
 	match("stop_continued_ssi_code", ssi.ssi_code, CLD_CONTINUED);
+	close(go[1]);
 	readssi(fd, &ssi);
 	showpid("stop_exited", ssi.ssi_pid, p);
 	kv("stop_exited_ssi_code", ssi.ssi_code);
