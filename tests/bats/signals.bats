@@ -73,3 +73,13 @@ load helpers
 	check_outside_untouched
 	verdict
 }
+
+@test "probe-fan: kill(-1) from pid 1 reaches every child while their SIGCHLDs interrupt it" {
+	probe fan 10 20
+	check_status 0
+	check rounds 10
+	check reaped 200
+	check kill_errors 0
+	check handler_bad_pid 0
+	verdict
+}
