@@ -59,6 +59,19 @@
 
 static const char	sigfd_link[] = "anon_inode:[signalfd]";
 
+static void	rdtrap_done(struct interp *, struct tracee *, int64_t);
+
+/* Inject the read filter, in t's ABI, at the given kind of stop. */
+static int
+rdtrap_inject(struct interp *ip, struct tracee *t, enum injmode mode)
+{
+	uint64_t	 a[6] = { SECCOMP_SET_MODE_FILTER,
+			    SECCOMP_FILTER_FLAG_TSYNC, 0, 0, 0, 0 };
+
+	a[2] = ip->i_scr->s_rdprog[t->t_call.c_pers->p_compat ? 1 : 0];
+	return inject_call(t, SN_seccomp, a, mode, rdtrap_done);
+}
+
 static void
 rdtrap_done(struct interp *ip, struct tracee *t, int64_t ret)
 {
@@ -80,9 +93,6 @@ static int
 rdtrap_ensure(struct interp *ip, struct tracee *t, struct call *c,
     enum verdict *v)
 {
-	uint64_t	 a[6] = { SECCOMP_SET_MODE_FILTER,
-			    SECCOMP_FILTER_FLAG_TSYNC, 0, 0, 0, 0 };
-
 	if (t->t_proc->p_flags & P_RDTRAP)
 		return 0;
 	if ((t->t_proc->p_flags & P_RDFAIL) || ip->i_scr == NULL ||
@@ -93,8 +103,7 @@ rdtrap_ensure(struct interp *ip, struct tracee *t, struct call *c,
 	}
 	if (need_scratch(ip, t, c, v, "signalfd without scratch"))
 		return 1;
-	a[2] = ip->i_scr->s_rdprog[c->c_pers->p_compat ? 1 : 0];
-	if (inject_call(t, SN_seccomp, a, INJ_ENTRY, rdtrap_done) == -1) {
+	if (rdtrap_inject(ip, t, INJ_ENTRY) == -1) {
 		*v = call_deny(ip, t, c, ENOSYS, "cannot inject the read filter");
 		return -1;
 	}
@@ -139,8 +148,6 @@ rdtrap_rights(struct interp *ip, struct tracee *t, struct call *c,
 	struct cmsghdr	 h;
 	size_t		 off = 0, i, n;
 	int		 fd, found = 0;
-	uint64_t	 a[6] = { SECCOMP_SET_MODE_FILTER,
-			    SECCOMP_FILTER_FLAG_TSYNC, 0, 0, 0, 0 };
 
 	if (t->t_proc->p_flags & (P_RDTRAP | P_RDFAIL) || ip->i_scr == NULL ||
 	    ip->i_scr->s_rdprog[0] == 0)
@@ -162,8 +169,7 @@ rdtrap_rights(struct interp *ip, struct tracee *t, struct call *c,
 	if (!found)
 		return 0;
 	call_restore(t, c);
-	a[2] = ip->i_scr->s_rdprog[c->c_pers->p_compat ? 1 : 0];
-	return inject_call(t, SN_seccomp, a, INJ_EXIT, rdtrap_done) == 0;
+	return rdtrap_inject(ip, t, INJ_EXIT) == 0;
 }
 
 /*
