@@ -93,19 +93,43 @@ number(const char *s, long lo, long hi)
 	return e != NULL ? -1 : (long)v;
 }
 
-/* Close every descriptor above 2 except the kept ones and except. */
-static void
-close_others(const int *keep, size_t nkeep, int except)
+static int
+intcmp(const void *a, const void *b)
 {
-	int	 fd, max;
-	size_t	 i;
+	int	 x = *(const int *)a, y = *(const int *)b;
 
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Close every descriptor above 2 except the kept ones (sorted here), with
+ * close_range(2) between them, or one by one up to the descriptor limit
+ * on a kernel without it (before 5.9).
+ */
+static void
+close_others(int *keep, size_t nkeep)
+{
+	unsigned int	 lo = 3;
+	size_t		 i;
+	int		 fd, max;
+
+	qsort(keep, nkeep, sizeof(*keep), intcmp);
+	for (i = 0; i < nkeep; i++) {
+		if (keep[i] < (int)lo)
+			continue;	/* 0-2, or kept twice */
+		if ((unsigned int)keep[i] > lo &&
+		    close_range(lo, (unsigned int)keep[i] - 1, 0) == -1)
+			goto slow;
+		lo = (unsigned int)keep[i] + 1;
+	}
+	if (close_range(lo, ~0U, 0) == -1)
+		goto slow;
+	return;
+ slow:
 	max = (int)sysconf(_SC_OPEN_MAX);
 	if (max < 0 || max > 1 << 20)
 		max = 1 << 20;
 	for (fd = 3; fd < max; fd++) {
-		if (fd == except)
-			continue;
 		for (i = 0; i < nkeep; i++)
 			if (keep[i] == fd)
 				break;
@@ -267,7 +291,7 @@ main(int argc, char *argv[])
 			warn("-C %s", dir);
 			_exit(EX_USAGE_);
 		}
-		close_others(keep, nkeep, -1);
+		close_others(keep, nkeep);
 		execvp(argv[0], argv);
 		rc = errno == ENOENT ? EX_NOTFOUND : EX_NOEXEC;
 		warn("%s", argv[0]);

@@ -445,6 +445,10 @@ void		 tracer_resume(struct interp *, struct tracee *, enum verdict);
 void		 hold_exit(struct interp *, struct tracee *);
 void		 hold_release(struct interp *);
 
+enum verdict	 h_sysinfo(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_sysinfo_exit(struct interp *, struct tracee *,
+		    struct call *);
+
 /* h_sigfd.c */
 enum verdict	 h_signalfd(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_rdtrap(struct interp *, struct tracee *, struct call *);

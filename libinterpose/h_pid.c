@@ -231,3 +231,33 @@ h_capget(struct interp *ip, struct tracee *t, struct call *c)
 		return call_deny(ip, t, c, EAGAIN, "scratch full");
 	return call_setarg(t, c, 0, addr) == -1 ? V_CONT : V_EXIT;
 }
+
+/*
+ * sysinfo(info): procs counts every task of the system.  The structure
+ * is written in the output area and copied out with procs set to the
+ * instance's tasks, as a PID namespace would count them.
+ */
+#define SYSINFO_SIZE(p)		((p)->p_compat ? 64 : 112)
+#define SYSINFO_PROCS(p)	((p)->p_compat ? 40 : 80)
+
+enum verdict
+h_sysinfo(struct interp *ip, struct tracee *t, struct call *c)
+{
+	return out_arg(ip, t, c, 0, SYSINFO_SIZE(c->c_pers), 0);
+}
+
+static void
+fix_sysinfo(struct interp *ip, struct call *c, uint8_t *b)
+{
+	uint16_t	 n;
+
+	n = ip->i_ntasks > UINT16_MAX ? UINT16_MAX : (uint16_t)ip->i_ntasks;
+	memcpy(b + SYSINFO_PROCS(c->c_pers), &n, sizeof(n));
+}
+
+enum verdict
+h_sysinfo_exit(struct interp *ip, struct tracee *t, struct call *c)
+{
+	out_back(ip, t, c, 0, fix_sysinfo);
+	return V_CONT;
+}

@@ -220,6 +220,10 @@ const struct handler handlers[SN__MAX] = {
 	[SN_perf_event_open] = { .enter = h_perf, .class = HC_PID,
 	    .stops = 2, .how = "pid translated; every task (-1) and "
 	    "cgroups refused (EACCES)" },
+	[SN_sysinfo] = { .enter = h_sysinfo, .exit = h_sysinfo_exit,
+	    .class = HC_PID, .stops = 2,
+	    .how = "written in the output area, copied out with procs the "
+	    "instance's task count" },
 	[SN_capget] = { .enter = h_capget,
 	    .class = HC_PID, .stops = 2,
 	    .how = "header copied to scratch, pid translated" },

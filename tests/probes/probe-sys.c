@@ -36,6 +36,7 @@
 #define _GNU_SOURCE
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/uio.h>
 
 #include <linux/capability.h>
@@ -93,6 +94,7 @@ static const struct call calls[] = {
 	{ "ptrace", SYS_ptrace, -1, "iiii", { 0 } },
 	{ "rt_sigqueueinfo", SYS_rt_sigqueueinfo, -1, "iib", { 0 } },
 	{ "rt_tgsigqueueinfo", SYS_rt_tgsigqueueinfo, -1, "iiib", { 0 } },
+	{ "sysinfo", SYS_sysinfo, -1, "b", { 0 } },
 	{ NULL, 0, 0, NULL, { 0 } }
 };
 
@@ -102,6 +104,7 @@ static union {
 	siginfo_t			 si;
 	struct sched_param		 sp;
 	struct rlimit			 rl;
+	struct sysinfo			 sysinfo;
 	struct iovec			 iov;
 	struct __user_cap_header_struct	 caphdr;
 	struct __user_cap_data_struct	 capdata[2];
@@ -173,6 +176,8 @@ decode(const struct call *c)
 		kv("priority", buf[1].sp.sched_priority);
 	else if (strcmp(n, "capget") == 0)
 		kv("cap_effective0", buf[1].capdata[0].effective);
+	else if (strcmp(n, "sysinfo") == 0)
+		kv("procs", buf[0].sysinfo.procs);
 }
 
 int

@@ -1,0 +1,43 @@
+#!/usr/bin/env bats
+# The file plane, descriptors: an instance starts with 0, 1 and 2 and the
+# descriptors named with -f, nothing of its caller's or of instproc's;
+# sysinfo() counts the instance's tasks only.
+
+load helpers
+
+# The instance root lists its own descriptors; ls opens /proc/self/fd
+# itself, as the lowest free one.
+fds() {
+	inst "$@" -- ls -v /proc/self/fd
+}
+
+@test "an instance starts with 0, 1 and 2 only, whatever its caller had open" {
+	exec 5</dev/null 8>"$BATS_TEST_TMPDIR/x" 200</dev/null
+	fds
+	exec 5<&- 8>&- 200<&-
+	check_status 0
+	[ "${lines[*]}" = "0 1 2 3" ] ||
+		fail_note "descriptors: ${lines[*]} (want 0 1 2 and ls's own 3)"
+	verdict
+}
+
+@test "-f keeps exactly the descriptors it names, at their numbers" {
+	exec 5</dev/null 8>"$BATS_TEST_TMPDIR/x" 200</dev/null
+	fds -f 200 -f 8
+	exec 5<&- 8>&- 200<&-
+	check_status 0
+	[ "${lines[*]}" = "0 1 2 3 8 200" ] ||
+		fail_note "descriptors: ${lines[*]} (want 0 1 2 3 8 200)"
+	verdict
+}
+
+@test "sysinfo() counts the instance's tasks, not the host's" {
+	sys sysinfo
+	check_status 0
+	check ret 0
+	check procs 1
+	inst -- sh -c "$PROBES/probe-sys sysinfo & wait"
+	check_status 0
+	check procs 2
+	verdict
+}
