@@ -44,6 +44,8 @@
 #define SCRATCH_BLOCK	0x10000UL	/* filter granularity */
 #define SCRATCH_END	(OUTPUT_ADDR + OUTPUT_LEN)
 #define SCRATCH_UNIT	256
+#define MAGIC0		0x6d756c74UL	/* getppid(MAGIC0, MAGIC1): the */
+#define MAGIC1		0x73637231UL	/* listener installs a descriptor */
 #define CLOSE_MAGIC	0x6d756c00U	/* close_range flags no kernel takes */
 #define SCRATCH_UNITS	((SCRATCH_END - SCRATCH_ADDR) / SCRATCH_UNIT)
 #define SCRATCH_ROUNITS	(SCRATCH_LEN / SCRATCH_UNIT)
@@ -359,6 +361,7 @@ enum hclass {
 	HC_IPC,
 	HC_FUTEX,
 	HC_MEMORY,	/* protects the scratch area */
+	HC_PROC,	/* the /proc view */
 	HC_DENY,	/* cannot be virtualised */
 	HC__MAX
 };
@@ -406,6 +409,7 @@ uint64_t	 scratch_out(struct interp *, struct tracee *, struct call *,
 void		 scratch_release(struct interp *, struct call *);
 void		 scratch_inject_exit(struct interp *, struct tracee *);
 void		 scratch_forget(struct interp *, struct tracee *);
+int		 notify_addfd(struct interp *, struct tracee *, int, int);
 void		 mm_unref(struct mm *);
 struct mm	*mm_new(void);
 struct mm	*mm_fork(const struct mm *);
@@ -448,6 +452,10 @@ void		 hold_release(struct interp *);
 enum verdict	 h_sysinfo(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_sysinfo_exit(struct interp *, struct tracee *,
 		    struct call *);
+
+/* h_procfs.c */
+enum verdict	 h_procpath(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_getdents(struct interp *, struct tracee *, struct call *);
 
 /* h_sigfd.c */
 enum verdict	 h_signalfd(struct interp *, struct tracee *, struct call *);

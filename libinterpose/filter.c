@@ -51,10 +51,8 @@
  * free ALLOWs keep the kernel's per-call action cache effective.
  */
 
-#define MAGIC0	0x6d756c74UL
-#define MAGIC1	0x73637231UL
 
-static int	filter_load_rdtrap(void);
+static int	filter_load_rdtrap(uint8_t *, size_t);
 
 static int
 ctx_attrs(scmp_filter_ctx ctx, int nnp)
@@ -267,13 +265,20 @@ int
 filter_install(int nnp, int *notify)
 {
 	scmp_filter_ctx	 n, m, g;
-	int		 rc, sigfd;
+	uint8_t		*rd = NULL;
+	size_t		 rdlen = 0;
+	int		 rc;
 
 	*notify = -1;
 	if (arch_init() == -1)
 		return -1;
-	/* Before the filters: getpid() stops once they are in. */
-	sigfd = fd_any_signalfd(getpid());
+	/*
+	 * A signalfd passed in (-f) needs the read filter from the start.
+	 * Built before the filters are in: getpid(), and the files
+	 * libseccomp opens, would stop with no tracer to answer yet.
+	 */
+	if (fd_any_signalfd(getpid()) && filter_rdtrap(&rd, &rdlen) == -1)
+		return -1;
 	if ((n = filter_notify(nnp)) != NULL) {
 		if (seccomp_load(n) == 0)
 			*notify = seccomp_notify_fd(n);
@@ -283,6 +288,7 @@ filter_install(int nnp, int *notify)
 	    NULL) {
 		if (m != NULL)
 			seccomp_release(m);
+		free(rd);
 		errno = EINVAL;
 		return -1;
 	}
@@ -291,31 +297,25 @@ filter_install(int nnp, int *notify)
 	seccomp_release(m);
 	seccomp_release(g);
 	if (rc != 0) {
+		free(rd);
 		errno = -rc;
 		return -1;
 	}
-	/* A signalfd passed in (-f): the read filter from the start. */
-	if (sigfd && filter_load_rdtrap() == -1)
-		return -1;
-	return 0;
+	rc = rd != NULL ? filter_load_rdtrap(rd, rdlen) : 0;
+	free(rd);
+	return rc;
 }
 
 /* Load the read filter in the calling process.  Returns 0 or -1. */
 static int
-filter_load_rdtrap(void)
+filter_load_rdtrap(uint8_t *prog, size_t len)
 {
 	struct sock_fprog	 fp;
-	uint8_t			*prog;
-	size_t			 len;
-	int			 rc;
 
-	if (filter_rdtrap(&prog, &len) == -1)
-		return -1;
 	fp.len = (unsigned short)(len / sizeof(struct sock_filter));
 	fp.filter = (struct sock_filter *)(void *)prog;
-	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp);
-	free(prog);
-	return rc == -1 ? -1 : 0;
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) == -1 ?
+	    -1 : 0;
 }
 
 /* Print the filters as libseccomp pseudo code on fd (for diagnosis). */

@@ -71,6 +71,11 @@
 #define RANGE	.enter = h_range, .class = HC_MEMORY, .stops = 1, \
 		.how = "refused (EPERM) if the range meets scratch", \
 		.rule = { R1(CLT(0, SCRATCH_END)) }, .nrule = 1
+#define PROCPATH .enter = h_procpath, .class = HC_PROC, .stops = 2, \
+		.how = "a path under /proc naming a pid translated, in a " \
+		"copy in scratch (outside: ENOENT); stat and status opened " \
+		"as rewritten snapshots; readlink of self and thread-self " \
+		"answered (1 stop)"
 #define DENY(e, why) .enter = h_deny, .class = HC_DENY, .err = (e), \
 		.stops = 1, .how = "refused (" #e "): " why
 #define FUTEXPI	.enter = h_futex, .class = HC_FUTEX, .stops = 1, \
@@ -394,6 +399,27 @@ const struct handler handlers[SN__MAX] = {
 	    "from the instance, the kernel's EINVAL",
 	    .rule = { R1(CEQ(2, CLOSE_MAGIC)) }, .nrule = 1 },
 
+	/* /proc. */
+	[SN_open] = { PROCPATH },
+	[SN_openat] = { PROCPATH },
+	[SN_stat] = { PROCPATH },
+	[SN_lstat] = { PROCPATH },
+	[SN_stat64] = { PROCPATH },
+	[SN_lstat64] = { PROCPATH },
+	[SN_newfstatat] = { PROCPATH },
+	[SN_fstatat64] = { PROCPATH },
+	[SN_statx] = { PROCPATH },
+	[SN_access] = { PROCPATH },
+	[SN_faccessat] = { PROCPATH },
+	[SN_faccessat2] = { PROCPATH },
+	[SN_readlink] = { PROCPATH },
+	[SN_readlinkat] = { PROCPATH },
+	[SN_chdir] = { PROCPATH },
+	[SN_getdents64] = { .enter = h_getdents, .class = HC_PROC, .stops = 1,
+	    .how = "of /proc or /proc/PID/task: done by the supervisor on "
+	    "its copy of the descriptor, the instance's entries renamed to "
+	    "virtual ids, others left out" },
+
 	/* What cannot be virtualised. */
 	[SN_io_uring_setup] = { DENY(ENOSYS, "bypasses system call entry") },
 	[SN_io_uring_enter] = { DENY(ENOSYS, "bypasses system call entry") },
@@ -418,6 +444,7 @@ const char *const hclass_names[HC__MAX] = {
 	"SysV IPC",		/* HC_IPC */
 	"futexes",		/* HC_FUTEX */
 	"scratch protection",	/* HC_MEMORY */
+	"/proc",		/* HC_PROC */
 	"refused",		/* HC_DENY */
 };
 

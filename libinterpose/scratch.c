@@ -58,8 +58,6 @@
  * through /proc/PID/mem cannot break a shared mapping's copy-on-write.
  */
 
-#define MAGIC0	0x6d756c74UL	/* "mult" */
-#define MAGIC1	0x73637231UL	/* "scr1" */
 
 static long	units_take(struct scratch *, size_t, size_t, size_t);
 
@@ -304,13 +302,14 @@ scratch_release(struct interp *ip, struct call *c)
 }
 
 /*
- * Serve the user notification of the injected getppid(MAGIC0, MAGIC1)
- * of task t: install the read-only memfd and return its number as the
- * call's result.  Any other notification (an instance task forging the
- * magic call) gets ENOSYS.  Returns 0 or -1.
+ * Serve the user notification of the getppid(MAGIC0, MAGIC1) that the
+ * supervisor made task t run (system call number nr): install srcfd
+ * (close-on-exec) and return its number as the call's result.  Any other
+ * notification (an instance task forging the magic call) gets ENOSYS.
+ * Returns 0 or -1.
  */
-static int
-scratch_notify(struct interp *ip, struct tracee *t, int nr)
+int
+notify_addfd(struct interp *ip, struct tracee *t, int nr, int srcfd)
 {
 	struct seccomp_notif		*req = NULL;
 	struct seccomp_notif_resp	*resp = NULL;
@@ -334,7 +333,7 @@ scratch_notify(struct interp *ip, struct tracee *t, int nr)
 			memset(&a, 0, sizeof(a));
 			a.id = req->id;
 			a.flags = SECCOMP_ADDFD_FLAG_SEND;
-			a.srcfd = ip->i_scr->s_rofd;
+			a.srcfd = srcfd;
 			a.newfd_flags = O_CLOEXEC;
 			rc = ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, &a)
 			    < 0 ? -1 : 0;
@@ -464,7 +463,8 @@ scratch_ensure(struct interp *ip, struct tracee *t)
 	t->t_state = TS_INJECT;
 	if (ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0) == -1)
 		return -1;
-	if (mm->m_state == MM_NONE && scratch_notify(ip, t, nr) == -1) {
+	if (mm->m_state == MM_NONE &&
+	    notify_addfd(ip, t, nr, ip->i_scr->s_rofd) == -1) {
 		ilog(ip, ILOG_WARN, "tid %d: no scratch notification", t->t_tid);
 		mm->m_state = MM_FAILED;
 	}

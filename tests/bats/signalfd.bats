@@ -231,11 +231,14 @@ load helpers
 	job=$!
 	cleanup_pid "$job"
 	wait_until grep -q '^ready=1$' "$out" || fail_note "the probe never got ready"
-	rp=$(sed -n 's/^realpid=//p' "$out")
+	# The probe's real pid, seen from the host: timeout's grandchild.
+	rp=$(cat "/proc/$job/task/$job/children" 2>/dev/null)
+	rp=$(cat "/proc/${rp% }/task/${rp% }/children" 2>/dev/null)
+	rp=${rp% }
 	if [[ $rp =~ ^[0-9]+$ ]]; then
 		kill -USR1 "$rp" || fail_note "kill -USR1 $rp failed"
 	else
-		fail_note "no realpid from the probe"
+		fail_note "no real pid for the probe under $job"
 		kill -KILL "$job" 2>/dev/null
 	fi
 	status=0

@@ -1,0 +1,613 @@
+/*
+ * Copyright (c) 2026 The mult developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+#include "config.h"
+
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/queue.h>
+#include <sys/syscall.h>
+#include <sys/tree.h>
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "interpose.h"
+#include "extern.h"
+
+/*
+ * /proc, first part: the instance sees its own processes there, by
+ * virtual pid.
+ *
+ *  - A path under /proc (absolute, or relative to a descriptor or a
+ *    working directory that is /proc) whose first component is a pid has
+ *    it translated; a pid the instance does not have becomes GHOST_PID,
+ *    which the kernel reports as ENOENT.  The rewritten path is copied to
+ *    scratch, and the kernel reads that copy.
+ *  - stat and status of a process or thread are opened by the supervisor
+ *    and handed to the instance as a sealed memfd snapshot with the pid
+ *    fields translated (the listener installs it, see notify_addfd()).
+ *  - readlink of /proc/self and /proc/thread-self is answered here.
+ *  - getdents64 of /proc and of /proc/PID/task is done by the supervisor
+ *    on its own copy of the descriptor (same file offset) and the
+ *    records, filtered and renamed, are written to the instance.
+ *
+ * Not yet: the exit check of what an open resolved (symlinks, races on
+ * paths outside /proc), the other files with pids (sched, children,
+ * loadavg, ns_last_pid, locks, fdinfo of pidfds), fresh procfs mounts.
+ */
+
+enum pkind {
+	PK_NONE,	/* not under /proc */
+	PK_OTHER,	/* under /proc, run with the translated path */
+	PK_SELF,	/* exactly /proc/self */
+	PK_TSELF,	/* exactly /proc/thread-self */
+	PK_STAT,	/* stat or status of a process or thread */
+	PK_STATUS
+};
+
+struct ppath {
+	enum pkind	 kind;
+	pid_t		 real;		/* the process (PK_STAT...) */
+	pid_t		 tid;		/* its thread, or 0 */
+	char		 path[PATH_MAX];	/* rewritten, absolute */
+};
+
+/* The path argument of each handled call, and its dirfd (-1: none). */
+static int
+path_args(int sn, int *dirarg)
+{
+	*dirarg = -1;
+	switch (sn) {
+	case SN_open:
+	case SN_stat:
+	case SN_lstat:
+	case SN_stat64:
+	case SN_lstat64:
+	case SN_access:
+	case SN_readlink:
+	case SN_chdir:
+		return 0;
+	default:	/* the *at calls */
+		*dirarg = 0;
+		return 1;
+	}
+}
+
+/* Is dirfd (AT_FDCWD: the working directory) of task tid /proc? */
+static int
+dir_is_proc(pid_t tid, int dirfd)
+{
+	char	 p[64], l[16];
+	ssize_t	 n;
+
+	if (dirfd == AT_FDCWD)
+		(void)snprintf(p, sizeof(p), "/proc/%d/cwd", (int)tid);
+	else
+		(void)snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tid, dirfd);
+	n = readlink(p, l, sizeof(l));
+	return n == 5 && memcmp(l, "/proc", 5) == 0;
+}
+
+/* The first component of *s (slashes and "." skipped), its length. */
+static size_t
+component(const char **s)
+{
+	const char	*p = *s;
+
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (p[0] == '.' && (p[1] == '/' || p[1] == '\0'))
+			p++;
+		else
+			break;
+	}
+	*s = p;
+	return strcspn(p, "/");
+}
+
+static pid_t
+digits(const char *s, size_t n)
+{
+	long	 v = 0;
+	size_t	 i;
+
+	if (n == 0 || n > 9)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return (pid_t)v;
+}
+
+/*
+ * The real tgid of virtual process v of the instance, or GHOST_PID; with
+ * tid, that of its thread vt (or GHOST_PID) in *tid.
+ */
+static pid_t
+vproc_real(struct interp *ip, pid_t v)
+{
+	struct proc	*p;
+
+	if ((p = proc_byvpid(ip, v)) == NULL || (p->p_flags & P_GONE))
+		return GHOST_PID;
+	return p->p_pid->v_real;
+}
+
+static pid_t
+vtask_real(struct interp *ip, pid_t real, pid_t vt)
+{
+	struct vid	*id;
+	struct tracee	*u;
+
+	if ((id = vmap_virt(&ip->i_vmap, vt)) == NULL ||
+	    (u = tracee_find(ip, id->v_real)) == NULL || u->t_proc == NULL ||
+	    u->t_proc->p_pid->v_real != real)
+		return GHOST_PID;
+	return id->v_real;
+}
+
+/*
+ * Decide what path s, relative to dirfd, names for task t.  Returns the
+ * kind; for anything under /proc, pp->path is the path to use.
+ */
+static enum pkind
+ppath_make(struct interp *ip, struct tracee *t, const char *s, int dirfd,
+    struct ppath *pp)
+{
+	const char	*rest = s, *sub;
+	size_t		 n, m;
+	pid_t		 v, real, tid = 0;
+	int		 self = 0;
+
+	pp->kind = PK_NONE;
+	pp->real = pp->tid = 0;
+	if (*s == '/') {
+		n = component(&rest);
+		if (n != 4 || memcmp(rest, "proc", 4) != 0)
+			return PK_NONE;
+		rest += 4;
+	} else if (!dir_is_proc(t->t_tid, dirfd))
+		return PK_NONE;
+	n = component(&rest);
+	pp->kind = PK_OTHER;
+	if (n == 0 || (real = digits(rest, n)) < 0) {
+		if (n == 4 && memcmp(rest, "self", 4) == 0)
+			self = 1;
+		else if (n == 11 && memcmp(rest, "thread-self", 11) == 0)
+			self = 2;
+		if (self != 0 && rest[n] == '\0')
+			pp->kind = self == 1 ? PK_SELF : PK_TSELF;
+		real = self != 0 ? t->t_proc->p_pid->v_real : 0;
+		if (self == 2)
+			tid = t->t_tid;
+		if (self == 0 || pp->kind != PK_OTHER) {
+			(void)snprintf(pp->path, sizeof(pp->path), "/proc/%s",
+			    rest);
+			return pp->kind;
+		}
+	} else {
+		v = real;
+		real = vproc_real(ip, v);
+	}
+	sub = rest + n;
+	/* task/T: a thread of that process. */
+	m = component(&sub);
+	if (tid == 0 && m == 4 && memcmp(sub, "task", 4) == 0) {
+		const char *q = sub + 4;
+		size_t	 k = component(&q);
+
+		if ((v = digits(q, k)) >= 0) {
+			tid = vtask_real(ip, real, v);
+			sub = q + k;
+			m = component(&sub);
+		}
+	}
+	if (real != GHOST_PID && tid != GHOST_PID && sub[m] == '\0' &&
+	    ((m == 4 && memcmp(sub, "stat", 4) == 0) ||
+	    (m == 6 && memcmp(sub, "status", 6) == 0))) {
+		pp->kind = m == 4 ? PK_STAT : PK_STATUS;
+		pp->real = real;
+		pp->tid = tid;
+	}
+	if (tid != 0)
+		n = (size_t)snprintf(pp->path, sizeof(pp->path),
+		    "/proc/%d/task/%d/%s", (int)real, (int)tid, sub);
+	else
+		n = (size_t)snprintf(pp->path, sizeof(pp->path), "/proc/%d/%s",
+		    (int)real, sub);
+	if (n >= sizeof(pp->path))
+		pp->kind = PK_NONE;	/* the kernel's ENAMETOOLONG */
+	return pp->kind;
+}
+
+/* Read the instance's path argument.  -1: fault. */
+static int
+path_read(struct tracee *t, uint64_t addr, char *buf, size_t len)
+{
+	size_t	 i, chunk;
+
+	for (i = 0; i < len; i += chunk) {
+		chunk = 256 - ((addr + i) % 256);
+		if (chunk > len - i)
+			chunk = len - i;
+		if (mem_read(t->t_tid, addr + i, buf + i, chunk) == -1)
+			return i == 0 ? -1 : 0;
+		if (memchr(buf + i, '\0', chunk) != NULL)
+			return 0;
+	}
+	buf[len - 1] = '\0';
+	return 0;
+}
+
+/* Append s to the buffer (b, *n of cap). */
+static void
+put(char *b, size_t *n, size_t cap, const char *s, size_t len)
+{
+	if (*n + len < cap) {
+		memcpy(b + *n, s, len);
+		*n += len;
+	}
+}
+
+/* Real to virtual for a pid field; outside reads as 0. */
+static long
+vfield(struct interp *ip, long r)
+{
+	if (r <= 0)
+		return r;
+	return pid_out(ip, (pid_t)r);
+}
+
+/*
+ * stat: "pid (comm) state ppid pgrp session tty_nr tpgid ...": fields
+ * 1, 4, 5, 6 and 8 carry ids (tpgid is a process group).
+ */
+static size_t
+fix_stat(struct interp *ip, const char *in, size_t len, char *out,
+    size_t cap, char state)
+{
+	const char	*rp, *p, *end = in + len;
+	char		 num[32];
+	size_t		 n = 0;
+	long		 v;
+	int		 field;
+
+	if ((rp = memrchr(in, ')', len)) == NULL)
+		return 0;
+	p = memchr(in, ' ', len);
+	v = strtol(in, NULL, 10);
+	put(out, &n, cap, num, (size_t)snprintf(num, sizeof(num), "%ld",
+	    vfield(ip, v)));
+	put(out, &n, cap, p, (size_t)(rp + 1 - p));
+	p = rp + 1;
+	for (field = 3; p < end; field++) {
+		const char *q;
+
+		put(out, &n, cap, p, 1);	/* the space */
+		p++;
+		q = p;
+		while (q < end && *q != ' ')
+			q++;
+		if (field == 3 && q - p == 1 && *p == 't')
+			put(out, &n, cap, &state, 1);
+		else if (field == 4 || field == 5 || field == 6 || field == 8) {
+			v = strtol(p, NULL, 10);
+			if (field == 8 && v > 0)
+				v = vfield(ip, v);
+			else if (field != 8)
+				v = vfield(ip, v);
+			put(out, &n, cap, num, (size_t)snprintf(num,
+			    sizeof(num), "%ld", v));
+		} else
+			put(out, &n, cap, p, (size_t)(q - p));
+		p = q;
+	}
+	return n;
+}
+
+/* status: the id lines, one value each as in a fresh PID namespace. */
+static size_t
+fix_status(struct interp *ip, const char *in, size_t len, char *out,
+    size_t cap, char state)
+{
+	static const char *const keys[] = { "Tgid:", "Pid:", "PPid:",
+	    "TracerPid:", "NStgid:", "NSpid:", "NSpgid:", "NSsid:", NULL };
+	const char	*p = in, *end = in + len, *nl, *k;
+	char		 line[64];
+	size_t		 n = 0, i, kl;
+	long		 v;
+
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		for (i = 0; (k = keys[i]) != NULL; i++)
+			if ((size_t)(nl - p) > (kl = strlen(k)) &&
+			    memcmp(p, k, kl) == 0)
+				break;
+		if (k == NULL && (size_t)(nl - p) > 8 &&
+		    memcmp(p, "State:\tt", 8) == 0) {
+			put(out, &n, cap, line, (size_t)snprintf(line,
+			    sizeof(line), "State:\t%s\n", state == 'R' ?
+			    "R (running)" : "S (sleeping)"));
+			continue;
+		}
+		if (k == NULL) {
+			put(out, &n, cap, p, (size_t)(nl - p) +
+			    (nl < end ? 1 : 0));
+			continue;
+		}
+		/* NS* lines list one id per namespace: the first is ours. */
+		v = strtol(p + kl, NULL, 10);
+		v = strcmp(k, "TracerPid:") == 0 ? 0 : vfield(ip, v);
+		put(out, &n, cap, line, (size_t)snprintf(line, sizeof(line),
+		    "%s\t%ld\n", k, v));
+	}
+	return n;
+}
+
+/*
+ * A sealed memfd with the rewritten stat or status of pp, opened
+ * read-only, or -1 (the process went away: the caller lets the kernel
+ * answer).
+ */
+static int
+snapshot(struct interp *ip, struct tracee *t, const struct ppath *pp)
+{
+	char	 state;
+	char	 in[8192], out[8192], path[64];
+	ssize_t	 r;
+	size_t	 n;
+	int	 fd, mfd, ro = -1;
+
+	if ((fd = open(pp->path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	r = read(fd, in, sizeof(in));
+	close(fd);
+	if (r <= 0)
+		return -1;
+	/*
+	 * "t" is our stop: the reader itself is running, another task of
+	 * the instance is in a system call.
+	 */
+	state = pp->real == t->t_proc->p_pid->v_real && (pp->tid == 0 ||
+	    pp->tid == t->t_tid) ? 'R' : 'S';
+	n = pp->kind == PK_STAT ? fix_stat(ip, in, (size_t)r, out,
+	    sizeof(out), state) : fix_status(ip, in, (size_t)r, out,
+	    sizeof(out), state);
+	if (n == 0 || (mfd = memfd_create("mult-proc", MFD_CLOEXEC |
+	    MFD_ALLOW_SEALING)) == -1)
+		return -1;
+	if (write(mfd, out, n) == (ssize_t)n && fcntl(mfd, F_ADD_SEALS,
+	    F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) == 0) {
+		(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
+		ro = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	close(mfd);
+	return ro;
+}
+
+/*
+ * Serve the open of a snapshot: the call becomes getppid(MAGIC0, MAGIC1)
+ * and the listener installs the memfd as its result.  Returns 1 with the
+ * verdict in *v, or 0 if it could not be made (the kernel opens the file
+ * then, with its real ids: the process is gone or going).
+ */
+static int
+open_snapshot(struct interp *ip, struct tracee *t, struct call *c,
+    const struct ppath *pp, enum verdict *v)
+{
+	int	 fd, nr = c->c_pers->p_nr[SN_getppid], rc;
+
+	if (ip->i_notify == -1 || (fd = snapshot(ip, t, pp)) == -1)
+		return 0;	/* not served */
+	*v = V_CONT;
+	if (regs_set(t, R_NR, (uint64_t)nr) == -1 ||
+	    call_setarg(t, c, 0, MAGIC0) == -1 ||
+	    call_setarg(t, c, 1, MAGIC1) == -1) {
+		close(fd);
+		return 1;
+	}
+	c->c_aux[0] = 1;	/* served: nothing to check at the exit */
+	t->t_state = TS_CALL;
+	(void)ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0);
+	rc = notify_addfd(ip, t, nr, fd);
+	close(fd);
+	if (rc == -1)
+		ilog(ip, ILOG_WARN, "tid %d: snapshot not installed", t->t_tid);
+	*v = V_PARK;
+	return 1;
+}
+
+/* Answer readlink(at) with s (no NUL, cut at bufsiz, as the kernel). */
+static enum verdict
+readlink_answer(struct tracee *t, struct call *c, const char *s, int pa)
+{
+	uint64_t	 buf = c->c_arg[pa + 1];
+	int64_t		 cap = (int32_t)c->c_arg[pa + 2];
+	size_t		 len = strlen(s);
+
+	if (cap <= 0)
+		return call_return(t, c, -EINVAL);
+	if (len > (size_t)cap)
+		len = (size_t)cap;
+	if (mem_write(t->t_tid, buf, s, len) == -1)
+		return call_return(t, c, -EFAULT);
+	return call_return(t, c, (int64_t)len);
+}
+
+/*
+ * The path calls: open, openat, openat2, the stat family, access,
+ * faccessat(2), readlink(at), chdir.
+ */
+enum verdict
+h_procpath(struct interp *ip, struct tracee *t, struct call *c)
+{
+	struct ppath	 pp;
+	char		 s[PATH_MAX], link[64];
+	int		 da, pa = path_args(c->c_sn, &da);
+	int		 dirfd = da < 0 ? AT_FDCWD : (int)c->c_arg[da];
+	uint64_t	 a, flags = 0;
+	enum verdict	 v;
+
+	if (c->c_arg[pa] == 0 || path_read(t, c->c_arg[pa], s,
+	    sizeof(s)) == -1)
+		return V_CONT;	/* the kernel's EFAULT */
+	switch (ppath_make(ip, t, s, dirfd, &pp)) {
+	case PK_NONE:
+		return V_CONT;
+	case PK_SELF:
+	case PK_TSELF:
+		if (c->c_sn != SN_readlink && c->c_sn != SN_readlinkat)
+			break;
+		if (pp.kind == PK_SELF)
+			(void)snprintf(link, sizeof(link), "%d",
+			    (int)t->t_proc->p_pid->v_virt);
+		else
+			(void)snprintf(link, sizeof(link), "%d/task/%d",
+			    (int)t->t_proc->p_pid->v_virt, (int)t->t_id->v_virt);
+		return readlink_answer(t, c, link, pa);
+	case PK_STAT:
+	case PK_STATUS:
+		if (c->c_sn == SN_open)
+			flags = c->c_arg[1];
+		else if (c->c_sn == SN_openat)
+			flags = c->c_arg[2];
+		else
+			break;
+		if ((flags & (O_ACCMODE | O_PATH | O_DIRECTORY)) != O_RDONLY)
+			break;
+		if (need_scratch(ip, t, c, &v, "/proc snapshot without scratch"))
+			return v;
+		if (open_snapshot(ip, t, c, &pp, &v))
+			return v;
+		break;
+	default:
+		break;
+	}
+	if (need_scratch(ip, t, c, &v, "/proc path without scratch"))
+		return v;
+	if ((a = scratch_put(ip, c, pp.path, strlen(pp.path) + 1)) == 0)
+		return call_deny(ip, t, c, ENAMETOOLONG, "scratch full");
+	return call_setarg(t, c, pa, a) == -1 ? V_CONT : V_EXIT;
+}
+
+/* Is descriptor fd of task tid /proc (1) or /proc/R/task (2, *r)? */
+static int
+dir_kind(pid_t tid, int fd, pid_t *r)
+{
+	char	 p[64], l[64];
+	ssize_t	 n;
+	int	 k;
+
+	(void)snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tid, fd);
+	if ((n = readlink(p, l, sizeof(l) - 1)) <= 0)
+		return 0;
+	l[n] = '\0';
+	if (strcmp(l, "/proc") == 0)
+		return 1;
+	if (sscanf(l, "/proc/%d/task%n", r, &k) == 1 && l[k] == '\0')
+		return 2;
+	return 0;
+}
+
+/*
+ * getdents64 of /proc or /proc/R/task: done here on a copy of the
+ * descriptor (the same open file, so the same offset), keeping the
+ * instance's processes (threads of R) renamed to their virtual ids, and
+ * everything that is not a number, until the instance's buffer is full
+ * or the directory ends.  A record that does not fit is read again
+ * next time (the offset goes back to it).
+ */
+enum verdict
+h_getdents(struct interp *ip, struct tracee *t, struct call *c)
+{
+	uint8_t		 in[4096], out[4096];
+	size_t		 cap = (size_t)c->c_arg[2], n = 0, off, len, rec;
+	pid_t		 r = 0, v;
+	ssize_t		 got;
+	off_t		 pos;
+	int64_t		 doff;
+	uint16_t	 rl;
+	struct vid	*id;
+	struct proc	*p;
+	struct tracee	*u;
+	const char	*nm;
+	char		 name[16];
+	int		 kind, fd;
+
+	if ((kind = dir_kind(t->t_tid, (int)c->c_arg[0], &r)) == 0)
+		return V_CONT;
+	if (cap > sizeof(out))
+		cap = sizeof(out);
+	if ((fd = task_getfd(t, (int)c->c_arg[0])) < 0)
+		return V_CONT;
+	while ((pos = lseek(fd, 0, SEEK_CUR)) != -1 &&
+	    (got = syscall(SYS_getdents64, fd, in, sizeof(in))) > 0) {
+		for (off = 0; off < (size_t)got; off += rl, pos = doff) {
+			memcpy(&doff, in + off + 8, sizeof(doff));
+			memcpy(&rl, in + off + 16, sizeof(rl));
+			nm = (const char *)in + off + 19;
+			len = strlen(nm);
+			if ((v = digits(nm, len)) >= 0) {
+				if ((id = vmap_real(&ip->i_vmap, v)) == NULL)
+					continue;
+				if (kind == 1 && ((p = proc_byvpid(ip,
+				    id->v_virt)) == NULL || p->p_pid != id ||
+				    (p->p_flags & P_GONE)))
+					continue;
+				if (kind == 2 && ((u = tracee_find(ip, v)) ==
+				    NULL || u->t_proc == NULL ||
+				    u->t_proc->p_pid->v_real != r))
+					continue;
+				len = (size_t)snprintf(name, sizeof(name), "%d",
+				    (int)id->v_virt);
+				nm = name;
+			}
+			rec = (19 + len + 1 + 7) & ~(size_t)7;
+			if (n + rec > cap) {
+				/* The next call starts at this record. */
+				(void)lseek(fd, pos, SEEK_SET);
+				goto full;
+			}
+			memset(out + n, 0, rec);
+			memcpy(out + n, in + off, 8);		/* d_ino */
+			memcpy(out + n + 8, &doff, 8);
+			out[n + 16] = (uint8_t)(rec & 0xff);
+			out[n + 17] = (uint8_t)(rec >> 8);
+			out[n + 18] = in[off + 18];		/* d_type */
+			memcpy(out + n + 19, nm, len);
+			n += rec;
+		}
+	}
+ full:
+	close(fd);
+	if (n == 0 && cap < 24 + 8)
+		return call_return(t, c, -EINVAL);
+	if (n > 0 && mem_write(t->t_tid, c->c_arg[1], out, n) == -1)
+		return call_return(t, c, -EFAULT);
+	return call_return(t, c, (int64_t)n);
+}
