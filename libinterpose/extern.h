@@ -455,6 +455,8 @@ enum verdict	 h_sysinfo_exit(struct interp *, struct tracee *,
 
 /* h_procfs.c */
 enum verdict	 h_procpath(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_procpath_exit(struct interp *, struct tracee *,
+		    struct call *);
 enum verdict	 h_getdents(struct interp *, struct tracee *, struct call *);
 
 /* h_sigfd.c */

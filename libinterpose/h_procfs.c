@@ -52,8 +52,11 @@
  *    on its own copy of the descriptor (same file offset) and the
  *    records, filtered and renamed, are written to the instance.
  *
- * Not yet: the exit check of what an open resolved (symlinks, races on
- * paths outside /proc), the other files with pids (sched, children,
+ *  - What an open resolved is checked at its exit (h_procpath_exit).
+ *
+ * Not yet: the same check for the path calls other than open (stat,
+ * access, readlink, chdir: they can tell whether an outside pid exists
+ * through a symbolic link), the other files with pids (sched, children,
  * loadavg, ns_last_pid, locks, fdinfo of pidfds), fresh procfs mounts.
  */
 
@@ -459,6 +462,12 @@ readlink_answer(struct tracee *t, struct call *c, const char *s, int pa)
 	return call_return(t, c, (int64_t)len);
 }
 
+static int
+is_open(int sn)
+{
+	return sn == SN_open || sn == SN_openat || sn == SN_openat2;
+}
+
 /*
  * The path calls: open, openat, openat2, the stat family, access,
  * faccessat(2), readlink(at), chdir.
@@ -478,7 +487,7 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 		return V_CONT;	/* the kernel's EFAULT */
 	switch (ppath_make(ip, t, s, dirfd, &pp)) {
 	case PK_NONE:
-		return V_CONT;
+		return is_open(c->c_sn) ? V_EXIT : V_CONT;
 	case PK_SELF:
 	case PK_TSELF:
 		if (c->c_sn != SN_readlink && c->c_sn != SN_readlinkat)
@@ -513,6 +522,44 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 	if ((a = scratch_put(ip, c, pp.path, strlen(pp.path) + 1)) == 0)
 		return call_deny(ip, t, c, ENAMETOOLONG, "scratch full");
 	return call_setarg(t, c, pa, a) == -1 ? V_CONT : V_EXIT;
+}
+
+/*
+ * The exit of an open: whatever the path was (a symbolic link, a string a
+ * sibling thread changed after it was checked), if what was opened lies
+ * in /proc under the pid of a process outside the instance, it is
+ * closed and the open fails with ENOENT, as for a pid that does not
+ * exist.
+ */
+enum verdict
+h_procpath_exit(struct interp *ip, struct tracee *t, struct call *c)
+{
+	char		 p[64], l[64];
+	ssize_t		 n;
+	long		 r;
+	struct vid	*id;
+	int		 fd;
+
+	if (!is_open(c->c_sn) || c->c_aux[0] == 1 || c->c_ret < 0)
+		return V_CONT;
+	fd = (int)c->c_ret;
+	(void)snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)t->t_tid, fd);
+	if ((n = readlink(p, l, sizeof(l) - 1)) < 7)
+		return V_CONT;
+	l[n] = '\0';
+	if (memcmp(l, "/proc/", 6) != 0 || !isdigit((unsigned char)l[6]))
+		return V_CONT;
+	r = strtol(l + 6, NULL, 10);
+	if ((id = vmap_real(&ip->i_vmap, (pid_t)r)) != NULL && !id->v_gone)
+		return V_CONT;
+	call_restore(t, c);
+	if (inject_close(t, &fd, 1, 0) == -1) {
+		ilog(ip, ILOG_WARN, "tid %d: cannot close an outside /proc "
+		    "entry", t->t_tid);
+		return V_CONT;
+	}
+	t->t_inj.err = ENOENT;
+	return V_PARK;
 }
 
 /* Is descriptor fd of task tid /proc (1) or /proc/R/task (2, *r)? */

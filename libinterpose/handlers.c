@@ -71,11 +71,13 @@
 #define RANGE	.enter = h_range, .class = HC_MEMORY, .stops = 1, \
 		.how = "refused (EPERM) if the range meets scratch", \
 		.rule = { R1(CLT(0, SCRATCH_END)) }, .nrule = 1
-#define PROCPATH .enter = h_procpath, .class = HC_PROC, .stops = 2, \
+#define PROCPATH .enter = h_procpath, .exit = h_procpath_exit, \
+		.class = HC_PROC, .stops = 2, \
 		.how = "a path under /proc naming a pid translated, in a " \
 		"copy in scratch (outside: ENOENT); stat and status opened " \
 		"as rewritten snapshots; readlink of self and thread-self " \
-		"answered (1 stop)"
+		"answered (1 stop); opens checked at the exit: an outside " \
+		"/proc entry is closed, ENOENT"
 #define DENY(e, why) .enter = h_deny, .class = HC_DENY, .err = (e), \
 		.stops = 1, .how = "refused (" #e "): " why
 #define FUTEXPI	.enter = h_futex, .class = HC_FUTEX, .stops = 1, \
@@ -402,6 +404,7 @@ const struct handler handlers[SN__MAX] = {
 	/* /proc. */
 	[SN_open] = { PROCPATH },
 	[SN_openat] = { PROCPATH },
+	[SN_openat2] = { PROCPATH },
 	[SN_stat] = { PROCPATH },
 	[SN_lstat] = { PROCPATH },
 	[SN_stat64] = { PROCPATH },

@@ -79,3 +79,19 @@ numeric() {
 	check_outside_untouched
 	verdict
 }
+
+@test "a symbolic link to an outside process's /proc entry opens nothing" {
+	start_outside
+	ln -s "/proc/$OUT/status" "$BATS_TEST_TMPDIR/flink"
+	ln -s "/proc/$OUT" "$BATS_TEST_TMPDIR/dlink"
+	inst -- sh -c "cat '$BATS_TEST_TMPDIR/flink'; echo file=\$?; cat '$BATS_TEST_TMPDIR/dlink/cmdline'; echo dir=\$?; cd '$BATS_TEST_TMPDIR' && cat dlink/environ; echo rel=\$?"
+	check_status 0
+	local k
+	for k in file=1 dir=1 rel=1; do
+		printf '%s\n' "${lines[@]}" | grep -qx "$k" || fail_note "want $k: ${lines[*]}"
+	done
+	printf '%s\n' "${stderr_lines[@]}" | grep -q "No such file or directory" ||
+		fail_note "no ENOENT reported: $stderr"
+	check_outside_untouched
+	verdict
+}
