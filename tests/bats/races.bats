@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # A sibling thread rewriting a memory argument between one of our pids
-# and an outside one, while the call is in flight, never makes the call
-# reach the outside process (time-of-check/time-of-use).
+# and an outside one (or a /proc path between ours and the outside
+# process's), while the call is in flight, never makes the call reach
+# the outside process (time-of-check/time-of-use).
 
 load helpers
 
@@ -37,6 +38,11 @@ race() {
 
 @test "SCM_CREDENTIALS: a racing credential pid never reaches the receiver" {
 	race scmcreds
+	verdict
+}
+
+@test "open: a racing /proc path never opens the outside process's entry" {
+	race procopen
 	verdict
 }
 

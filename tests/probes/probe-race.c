@@ -18,7 +18,8 @@
  * probe-race: time-of-check/time-of-use races on pids passed in memory.
  *
  * usage: probe-race WHAT OUTSIDE_PID [N]	WHAT: capget ownerex
- *						scmcreds clone3; N 10000
+ *						scmcreds clone3 procopen;
+ *						N 10000
  *
  * A second thread keeps flipping a word of the call's memory argument
  * between a harmless value of ours and OUTSIDE_PID (clone3: the flags
@@ -32,6 +33,8 @@
  *   scmcreds  a message received with a pid other than ours
  *   clone3    a child that is not traced although we are
  *	       (untraced_children; always 0 when parent_traced=0)
+ *   procopen  open() of /proc/self/cmdline, the pid part flipping to the
+ *	       outsider's: a cmdline that is not ours was read
  * Natively outside_effect is normally > 0; in an instance it must be 0.
  */
 
@@ -268,6 +271,61 @@ race_clone3(void)
 	kv("untraced_children", effect);
 }
 
+/*
+ * open() of a path whose 8 bytes after "/proc/" flip between "self////"
+ * and the outsider's pid padded with slashes: the cmdline opened must
+ * always be ours.
+ */
+static char		 procpath[32] __attribute__((aligned(8)));
+static uint64_t		 path_own, path_out;
+
+static void *
+path_racer(void *arg)
+{
+	uint64_t	*w = (uint64_t *)(void *)(procpath + 8);
+
+	(void)arg;
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		__atomic_store_n(w, path_own, __ATOMIC_RELAXED);
+		__atomic_store_n(w, path_out, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void
+race_procopen(void)
+{
+	char	 field[32], buf[256];
+	ssize_t	 len;
+	long	 i;
+	int	 fd;
+
+	/* "/proc/" is 6 bytes: pad to 8 so the field is one aligned word. */
+	memcpy(procpath, "/proc///", 8);
+	memcpy(procpath + 16, "/cmdline", 9);
+	memcpy(&path_own, "self////", 8);
+	(void)snprintf(field, sizeof(field), "%ld////////", out);
+	memcpy(&path_out, field, 8);
+	memcpy(procpath + 8, &path_own, 8);
+	stop = 0;
+	if (pthread_create(&racer_thread, NULL, path_racer, NULL) != 0)
+		fail("pthread_create");
+	for (i = 0; i < n; i++) {
+		fd = open(procpath, O_RDONLY | O_CLOEXEC);
+		tally(fd);
+		if (fd == -1)
+			continue;
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		buf[len] = '\0';
+		if (strstr(buf, "probe-race") == NULL)
+			effect++;
+	}
+	finish();
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -288,6 +346,8 @@ main(int argc, char *argv[])
 		fn = race_scmcreds;
 	else if (strcmp(argv[1], "clone3") == 0)
 		fn = race_clone3;
+	else if (strcmp(argv[1], "procopen") == 0)
+		fn = race_procopen;
 	else
 		fail("unknown_race");
 	val_own = pid;
