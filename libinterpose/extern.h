@@ -428,6 +428,7 @@ struct proc	*proc_byvpid(struct interp *, pid_t);
 int		 proc_alive(const struct proc *);
 void		 proc_waited(struct interp *, struct proc *);
 void		 proc_drop_real(struct interp *, pid_t);
+ssize_t		 task_fdlink(pid_t, int, char *, size_t);
 
 /* syscall.c */
 void		 syscall_enter(struct interp *, struct tracee *);
@@ -470,10 +471,12 @@ int		 can_filter(pid_t);
 int		 inject_close(struct tracee *, const int *, int, int);
 enum verdict	 h_close_range(struct interp *, struct tracee *,
 		    struct call *);
-size_t		 rights_strip(struct interp *, struct tracee *, uint8_t *,
-		    size_t, int *, int *, int *);
-int		 rdtrap_rights(struct interp *, struct tracee *, struct call *,
-		    const uint8_t *, size_t);
+int		 rdtrap_rights(struct interp *, struct tracee *, struct call *);
+int		 rights_check(struct interp *, struct tracee *, uint8_t *,
+		    size_t *, int *, int *, int *);
+#define RIGHTS_NONE	0
+#define RIGHTS_FILTER	1
+#define RIGHTS_DROP	2
 
 /* inject.c */
 int		 inject_call(struct tracee *, int, const uint64_t[6],

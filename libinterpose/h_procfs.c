@@ -97,19 +97,33 @@ path_args(int sn, int *dirarg)
 	}
 }
 
-/* Is dirfd (AT_FDCWD: the working directory) of task tid /proc? */
+/*
+ * If dirfd (AT_FDCWD: the working directory) of task tid is /proc or a
+ * directory in it, put its path in buf as the instance would name it:
+ * "/proc/R[/task/T]..." with the ids virtual (0 for an outside one,
+ * which no process has).  Returns 1, or 0 if it is not in /proc.
+ */
 static int
-dir_is_proc(pid_t tid, int dirfd)
+proc_dir_virtual(struct interp *ip, pid_t tid, int dirfd, char *buf,
+    size_t len)
 {
-	char	 p[64], l[16];
-	ssize_t	 n;
+	char	 l[PATH_MAX];
+	int	 r, k = -1, t, j = -1;
 
-	if (dirfd == AT_FDCWD)
-		(void)snprintf(p, sizeof(p), "/proc/%d/cwd", (int)tid);
+	if (task_fdlink(tid, dirfd, l, sizeof(l)) < 5 ||
+	    strncmp(l, "/proc", 5) != 0 || (l[5] != '\0' && l[5] != '/'))
+		return 0;
+	if (sscanf(l, "/proc/%d%n", &r, &k) != 1 || k < 0) {
+		(void)strlcpy(buf, l, len);
+		return 1;
+	}
+	if (sscanf(l + k, "/task/%d%n", &t, &j) == 1 && j > 0)
+		(void)snprintf(buf, len, "/proc/%d/task/%d%s",
+		    (int)pid_out(ip, r), (int)pid_out(ip, t), l + k + j);
 	else
-		(void)snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tid, dirfd);
-	n = readlink(p, l, sizeof(l));
-	return n == 5 && memcmp(l, "/proc", 5) == 0;
+		(void)snprintf(buf, len, "/proc/%d%s", (int)pid_out(ip, r),
+		    l + k);
+	return 1;
 }
 
 /* The first component of *s (slashes and "." skipped), its length. */
@@ -182,19 +196,25 @@ ppath_make(struct interp *ip, struct tracee *t, const char *s, int dirfd,
     struct ppath *pp)
 {
 	const char	*rest = s, *sub;
+	char		 abs[PATH_MAX];
 	size_t		 n, m;
 	pid_t		 v, real, tid = 0;
 	int		 self = 0;
 
 	pp->kind = PK_NONE;
 	pp->real = pp->tid = 0;
-	if (*s == '/') {
-		n = component(&rest);
-		if (n != 4 || memcmp(rest, "proc", 4) != 0)
+	if (*s != '/') {
+		/* Relative to a directory in /proc: made absolute. */
+		if (!proc_dir_virtual(ip, t->t_tid, dirfd, abs, sizeof(abs)) ||
+		    strlcat(abs, "/", sizeof(abs)) >= sizeof(abs) ||
+		    strlcat(abs, s, sizeof(abs)) >= sizeof(abs))
 			return PK_NONE;
-		rest += 4;
-	} else if (!dir_is_proc(t->t_tid, dirfd))
+		rest = abs;
+	}
+	n = component(&rest);
+	if (n != 4 || memcmp(rest, "proc", 4) != 0)
 		return PK_NONE;
+	rest += 4;
 	n = component(&rest);
 	pp->kind = PK_OTHER;
 	if (n == 0 || (real = digits(rest, n)) < 0) {
@@ -276,15 +296,6 @@ put(char *b, size_t *n, size_t cap, const char *s, size_t len)
 	}
 }
 
-/* Real to virtual for a pid field; outside reads as 0. */
-static long
-vfield(struct interp *ip, long r)
-{
-	if (r <= 0)
-		return r;
-	return pid_out(ip, (pid_t)r);
-}
-
 /*
  * stat: "pid (comm) state ppid pgrp session tty_nr tpgid ...": fields
  * 1, 4, 5, 6 and 8 carry ids (tpgid is a process group).
@@ -304,7 +315,7 @@ fix_stat(struct interp *ip, const char *in, size_t len, char *out,
 	p = memchr(in, ' ', len);
 	v = strtol(in, NULL, 10);
 	put(out, &n, cap, num, (size_t)snprintf(num, sizeof(num), "%ld",
-	    vfield(ip, v)));
+	    (long)pid_out(ip, (pid_t)v)));
 	put(out, &n, cap, p, (size_t)(rp + 1 - p));
 	p = rp + 1;
 	for (field = 3; p < end; field++) {
@@ -318,11 +329,7 @@ fix_stat(struct interp *ip, const char *in, size_t len, char *out,
 		if (field == 3 && q - p == 1 && *p == 't')
 			put(out, &n, cap, &state, 1);
 		else if (field == 4 || field == 5 || field == 6 || field == 8) {
-			v = strtol(p, NULL, 10);
-			if (field == 8 && v > 0)
-				v = vfield(ip, v);
-			else if (field != 8)
-				v = vfield(ip, v);
+			v = pid_out(ip, (pid_t)strtol(p, NULL, 10));
 			put(out, &n, cap, num, (size_t)snprintf(num,
 			    sizeof(num), "%ld", v));
 		} else
@@ -365,7 +372,7 @@ fix_status(struct interp *ip, const char *in, size_t len, char *out,
 		}
 		/* NS* lines list one id per namespace: the first is ours. */
 		v = strtol(p + kl, NULL, 10);
-		v = strcmp(k, "TracerPid:") == 0 ? 0 : vfield(ip, v);
+		v = strcmp(k, "TracerPid:") == 0 ? 0 : pid_out(ip, (pid_t)v);
 		put(out, &n, cap, line, (size_t)snprintf(line, sizeof(line),
 		    "%s\t%ld\n", k, v));
 	}
@@ -509,8 +516,6 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 			break;
 		if ((flags & (O_ACCMODE | O_PATH | O_DIRECTORY)) != O_RDONLY)
 			break;
-		if (need_scratch(ip, t, c, &v, "/proc snapshot without scratch"))
-			return v;
 		if (open_snapshot(ip, t, c, &pp, &v))
 			return v;
 		break;
@@ -534,8 +539,7 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 enum verdict
 h_procpath_exit(struct interp *ip, struct tracee *t, struct call *c)
 {
-	char		 p[64], l[64];
-	ssize_t		 n;
+	char		 l[64];
 	long		 r;
 	struct vid	*id;
 	int		 fd;
@@ -543,11 +547,8 @@ h_procpath_exit(struct interp *ip, struct tracee *t, struct call *c)
 	if (!is_open(c->c_sn) || c->c_aux[0] == 1 || c->c_ret < 0)
 		return V_CONT;
 	fd = (int)c->c_ret;
-	(void)snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)t->t_tid, fd);
-	if ((n = readlink(p, l, sizeof(l) - 1)) < 7)
-		return V_CONT;
-	l[n] = '\0';
-	if (memcmp(l, "/proc/", 6) != 0 || !isdigit((unsigned char)l[6]))
+	if (task_fdlink(t->t_tid, fd, l, sizeof(l)) < 7 ||
+	    memcmp(l, "/proc/", 6) != 0 || !isdigit((unsigned char)l[6]))
 		return V_CONT;
 	r = strtol(l + 6, NULL, 10);
 	if ((id = vmap_real(&ip->i_vmap, (pid_t)r)) != NULL && !id->v_gone)
@@ -566,17 +567,15 @@ h_procpath_exit(struct interp *ip, struct tracee *t, struct call *c)
 static int
 dir_kind(pid_t tid, int fd, pid_t *r)
 {
-	char	 p[64], l[64];
-	ssize_t	 n;
-	int	 k;
+	char	 l[64];
+	int	 k = -1;
 
-	(void)snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tid, fd);
-	if ((n = readlink(p, l, sizeof(l) - 1)) <= 0)
+	if (task_fdlink(tid, fd, l, sizeof(l)) <= 0)
 		return 0;
-	l[n] = '\0';
 	if (strcmp(l, "/proc") == 0)
 		return 1;
-	if (sscanf(l, "/proc/%d/task%n", r, &k) == 1 && l[k] == '\0')
+	/* %n is stored only if everything before it matched. */
+	if (sscanf(l, "/proc/%d/task%n", r, &k) == 1 && k > 0 && l[k] == '\0')
 		return 2;
 	return 0;
 }
@@ -638,6 +637,10 @@ h_getdents(struct interp *ip, struct tracee *t, struct call *c)
 			if (n + rec > cap) {
 				/* The next call starts at this record. */
 				(void)lseek(fd, pos, SEEK_SET);
+				if (n == 0) {
+					close(fd);	/* as the kernel */
+					return call_return(t, c, -EINVAL);
+				}
 				goto full;
 			}
 			memset(out + n, 0, rec);
@@ -652,8 +655,6 @@ h_getdents(struct interp *ip, struct tracee *t, struct call *c)
 	}
  full:
 	close(fd);
-	if (n == 0 && cap < 24 + 8)
-		return call_return(t, c, -EINVAL);
 	if (n > 0 && mem_write(t->t_tid, c->c_arg[1], out, n) == -1)
 		return call_return(t, c, -EFAULT);
 	return call_return(t, c, (int64_t)n);

@@ -126,50 +126,10 @@ h_signalfd(struct interp *ip, struct tracee *t, struct call *c)
 int
 fd_is_signalfd(pid_t tid, int fd)
 {
-	char	 path[64], link[sizeof(sigfd_link) + 1];
-	ssize_t	 n;
+	char	 link[sizeof(sigfd_link) + 1];
 
-	(void)snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)tid, fd);
-	n = readlink(path, link, sizeof(link));
-	return n == (ssize_t)sizeof(sigfd_link) - 1 &&
-	    memcmp(link, sigfd_link, (size_t)n) == 0;
-}
-
-/*
- * recvmsg's exit: descriptors arrived (SCM_RIGHTS, in ctl).  If one is a
- * signalfd and the process has no read filter, inject it now, before
- * the task returns to user mode.  Returns 1 if it did (the exit handler
- * returns V_PARK), 0 otherwise.
- */
-int
-rdtrap_rights(struct interp *ip, struct tracee *t, struct call *c,
-    const uint8_t *ctl, size_t len)
-{
-	struct cmsghdr	 h;
-	size_t		 off = 0, i, n;
-	int		 fd, found = 0;
-
-	if (t->t_proc->p_flags & (P_RDTRAP | P_RDFAIL) || ip->i_scr == NULL ||
-	    ip->i_scr->s_rdprog[0] == 0)
-		return 0;	/* (rights_strip() took them out) */
-	while (!found && off + sizeof(h) <= len) {
-		memcpy(&h, ctl + off, sizeof(h));
-		if (h.cmsg_len < sizeof(h) || off + h.cmsg_len > len)
-			break;
-		if (h.cmsg_level == SOL_SOCKET && h.cmsg_type == SCM_RIGHTS) {
-			n = (h.cmsg_len - CMSG_LEN(0)) / sizeof(int);
-			for (i = 0; i < n && !found; i++) {
-				memcpy(&fd, ctl + off + CMSG_LEN(0) +
-				    i * sizeof(int), sizeof(fd));
-				found = fd_is_signalfd(t->t_tid, fd);
-			}
-		}
-		off += CMSG_ALIGN(h.cmsg_len);
-	}
-	if (!found)
-		return 0;
-	call_restore(t, c);
-	return rdtrap_inject(ip, t, INJ_EXIT) == 0;
+	return task_fdlink(tid, fd, link, sizeof(link)) ==
+	    (ssize_t)sizeof(sigfd_link) - 1 && strcmp(link, sigfd_link) == 0;
 }
 
 /*
@@ -216,65 +176,110 @@ fd_any_signalfd(pid_t pid)
 	return found;
 }
 
-/*
- * recvmsg's exit, before the control data is copied out: if t's process
- * has no read filter and cannot be given one, signalfds must not reach
- * it.  Take them out of the SCM_RIGHTS messages in ctl (len bytes),
- * setting MSG_CTRUNC in *flags as the kernel does for descriptors it
- * could not install, and put them in drop[] (at most 7, *ndropp) for the
- * caller to close.  Returns the new length.
- */
-size_t
-rights_strip(struct interp *ip, struct tracee *t, uint8_t *ctl, size_t len,
-    int *flags, int *drop, int *ndropp)
+/* Call fn on every SCM_RIGHTS descriptor of ctl; stop when it returns 1. */
+static int
+rights_each(const uint8_t *ctl, size_t len, int (*fn)(pid_t, int), pid_t tid)
 {
-	uint8_t		 out[256];
 	struct cmsghdr	 h;
-	size_t		 off = 0, o = 0, i, n, k;
-	int		 fd, ndrop = 0, fds[64];
+	size_t		 off, i, n;
+	int		 fd;
 
-	(void)ip;
-	*ndropp = 0;
-	if (t->t_proc->p_flags & P_RDTRAP || len > sizeof(out) ||
-	    can_filter(t->t_tid))
-		return len;
-	while (off + sizeof(h) <= len) {
+	for (off = 0; off + sizeof(h) <= len; off += CMSG_ALIGN(h.cmsg_len)) {
 		memcpy(&h, ctl + off, sizeof(h));
 		if (h.cmsg_len < sizeof(h) || off + h.cmsg_len > len)
 			break;
-		if (h.cmsg_level == SOL_SOCKET && h.cmsg_type == SCM_RIGHTS) {
-			n = (h.cmsg_len - CMSG_LEN(0)) / sizeof(int);
-			for (i = k = 0; i < n && i < 64; i++) {
-				memcpy(&fd, ctl + off + CMSG_LEN(0) +
-				    i * sizeof(int), sizeof(fd));
-				if (fd_is_signalfd(t->t_tid, fd) &&
-				    ndrop < 7)
-					drop[ndrop++] = fd;
-				else
-					fds[k++] = fd;
-			}
-			if (k < n)
-				*flags |= MSG_CTRUNC;
-			if (k > 0) {
-				h.cmsg_len = CMSG_LEN(k * sizeof(int));
-				memcpy(out + o, &h, sizeof(h));
-				memcpy(out + o + CMSG_LEN(0), fds,
-				    k * sizeof(int));
-				o += CMSG_SPACE(k * sizeof(int));
-			}
-		} else {
-			k = CMSG_ALIGN(h.cmsg_len) <= len - off ?
+		if (h.cmsg_level != SOL_SOCKET || h.cmsg_type != SCM_RIGHTS)
+			continue;
+		n = (h.cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++) {
+			memcpy(&fd, ctl + off + CMSG_LEN(0) + i * sizeof(int),
+			    sizeof(fd));
+			if (fn(tid, fd))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Take the signalfds out of the SCM_RIGHTS messages in ctl (*len bytes),
+ * setting MSG_CTRUNC in *flags as the kernel does for descriptors it
+ * could not install; they go to drop[] (at most 7, *ndrop).
+ */
+static void
+rights_strip(pid_t tid, uint8_t *ctl, size_t *len, int *flags, int *drop,
+    int *ndrop)
+{
+	uint8_t		 out[256];
+	struct cmsghdr	 h;
+	size_t		 off, o = 0, i, n, k;
+	int		 fd, fds[64];
+
+	if (*len > sizeof(out))
+		return;
+	for (off = 0; off + sizeof(h) <= *len; off += CMSG_ALIGN(h.cmsg_len)) {
+		memcpy(&h, ctl + off, sizeof(h));
+		if (h.cmsg_len < sizeof(h) || off + h.cmsg_len > *len)
+			break;
+		if (h.cmsg_level != SOL_SOCKET || h.cmsg_type != SCM_RIGHTS) {
+			k = CMSG_ALIGN(h.cmsg_len) <= *len - off ?
 			    CMSG_ALIGN(h.cmsg_len) : h.cmsg_len;
 			memcpy(out + o, ctl + off, k);
 			o += k;
+			continue;
 		}
-		off += CMSG_ALIGN(h.cmsg_len);
+		n = (h.cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = k = 0; i < n && i < 64; i++) {
+			memcpy(&fd, ctl + off + CMSG_LEN(0) + i * sizeof(int),
+			    sizeof(fd));
+			if (fd_is_signalfd(tid, fd) && *ndrop < 7)
+				drop[(*ndrop)++] = fd;
+			else
+				fds[k++] = fd;
+		}
+		if (k < n)
+			*flags |= MSG_CTRUNC;
+		if (k > 0) {
+			h.cmsg_len = CMSG_LEN(k * sizeof(int));
+			memcpy(out + o, &h, sizeof(h));
+			memcpy(out + o + CMSG_LEN(0), fds, k * sizeof(int));
+			o += CMSG_SPACE(k * sizeof(int));
+		}
 	}
-	if (ndrop == 0)
-		return len;
 	memcpy(ctl, out, o);
-	*ndropp = ndrop;
-	return o;
+	*len = o;
+}
+
+/*
+ * recvmsg's exit, before the control data (ctl, *len bytes) is copied
+ * out: did a signalfd arrive in a process without the read filter?
+ * Returns RIGHTS_FILTER if the process can be given it (the caller
+ * injects it with rdtrap_rights()), RIGHTS_DROP if not: the signalfds
+ * were taken out of the message into drop[] (*ndrop), for the caller to
+ * close.  Otherwise RIGHTS_NONE.  Only a message with a signalfd costs
+ * more than one readlink per descriptor.
+ */
+int
+rights_check(struct interp *ip, struct tracee *t, uint8_t *ctl, size_t *len,
+    int *flags, int *drop, int *ndrop)
+{
+	*ndrop = 0;
+	if ((t->t_proc->p_flags & P_RDTRAP) ||
+	    !rights_each(ctl, *len, fd_is_signalfd, t->t_tid))
+		return RIGHTS_NONE;
+	if (!(t->t_proc->p_flags & P_RDFAIL) && ip->i_scr != NULL &&
+	    ip->i_scr->s_rdprog[0] != 0 && can_filter(t->t_tid))
+		return RIGHTS_FILTER;
+	rights_strip(t->t_tid, ctl, len, flags, drop, ndrop);
+	return *ndrop > 0 ? RIGHTS_DROP : RIGHTS_NONE;
+}
+
+/* Inject the read filter at recvmsg's exit.  Returns 0 or -1. */
+int
+rdtrap_rights(struct interp *ip, struct tracee *t, struct call *c)
+{
+	call_restore(t, c);
+	return rdtrap_inject(ip, t, INJ_EXIT);
 }
 
 /* close_range(fd, fd, CLOSE_MAGIC): the instance gets the kernel's EINVAL. */

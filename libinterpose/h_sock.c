@@ -280,6 +280,7 @@ h_recvmsg_exit(struct interp *ip, struct tracee *t, struct call *c)
 	uint64_t	 a = (uint64_t)c->c_aux[4], ua = c->c_arg[1];
 	size_t		 cl;
 	int		 multi = c->c_sn == SN_recvmmsg, drop[7], ndrop = 0;
+	int		 rights = RIGHTS_NONE;
 
 	if (a == 0 || c->c_ret < 0 ||
 	    mem_read(t->t_tid, a, &mm, sizeof(mm)) == -1)
@@ -291,8 +292,8 @@ h_recvmsg_exit(struct interp *ip, struct tracee *t, struct call *c)
 		if (mem_read(t->t_tid, a + sizeof(mm), ctl, cl) == -1)
 			return V_CONT;
 		cmsg_creds(ip, ctl, cl, 0);
-		cl = rights_strip(ip, t, ctl, cl, &mm.msg_hdr.msg_flags, drop,
-		    &ndrop);
+		rights = rights_check(ip, t, ctl, &cl, &mm.msg_hdr.msg_flags,
+		    drop, &ndrop);
 		if (mem_write(t->t_tid, (uint64_t)c->c_aux[2], ctl, cl) == -1)
 			goto fault;
 	}
@@ -308,12 +309,11 @@ h_recvmsg_exit(struct interp *ip, struct tracee *t, struct call *c)
 	    sizeof(um.msg_hdr)) == -1)
 		goto fault;
 	/* A signalfd arrived: closed, or the read filter first. */
-	if (ndrop > 0) {
+	if (rights == RIGHTS_DROP) {
 		call_restore(t, c);
 		if (inject_close(t, drop, ndrop, 0) == 0)
 			return V_PARK;
-	}
-	if (cl > 0 && rdtrap_rights(ip, t, c, ctl, cl))
+	} else if (rights == RIGHTS_FILTER && rdtrap_rights(ip, t, c) == 0)
 		return V_PARK;
 	return V_CONT;
  fault:

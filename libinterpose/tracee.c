@@ -21,8 +21,10 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -308,4 +310,25 @@ int
 proc_alive(const struct proc *p)
 {
 	return !(p->p_flags & P_DEAD);
+}
+
+/*
+ * What descriptor fd of task tid (AT_FDCWD: its working directory) names,
+ * as /proc/TID/fd/N shows it, NUL-terminated and cut at len - 1 bytes.
+ * Returns its length, or -1.
+ */
+ssize_t
+task_fdlink(pid_t tid, int fd, char *buf, size_t len)
+{
+	char	 p[64];
+	ssize_t	 n;
+
+	if (fd == AT_FDCWD)
+		(void)snprintf(p, sizeof(p), "/proc/%d/cwd", (int)tid);
+	else
+		(void)snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tid, fd);
+	if ((n = readlink(p, buf, len - 1)) == -1)
+		return -1;
+	buf[n] = '\0';
+	return n;
 }

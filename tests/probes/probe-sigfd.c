@@ -775,19 +775,6 @@ c_getfd(void)
 }
 
 #if defined(__x86_64__)
-/* An i386 system call through int $0x80 (register arguments only). */
-static long
-int80(long nr, long a, long b, long c)
-{
-	long ret;
-
-	__asm__ volatile ("int $0x80"
-	    : "=a" (ret)
-	    : "a" (nr), "b" (a), "c" (b), "d" (c)
-	    : "memory", "r8", "r9", "r10", "r11");
-	return (int)ret;
-}
-
 /* 6e. read and readv of a signalfd through the i386 ABI. */
 static void
 c_int80(void)

@@ -113,22 +113,6 @@ static union {
 
 static uint64_t localvar = 0x6d756c74;
 
-/*
- * Issue an i386 system call through int $0x80 from this 64-bit
- * process.  Only register arguments make sense here.
- */
-static long
-int80(long nr, long a, long b, long c)
-{
-	long ret;
-
-	__asm__ volatile ("int $0x80"
-	    : "=a" (ret)
-	    : "a" (nr), "b" (a), "c" (b), "d" (c)
-	    : "memory", "r8", "r9", "r10", "r11");
-	return (int)ret;
-}
-
 /* Fill the buffers that need more than zeroes before the call. */
 static void
 prepare(const struct call *c, const long *a)

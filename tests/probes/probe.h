@@ -170,4 +170,22 @@ writeall(int fd, const void *buf, size_t len)
 	}
 }
 
+#if defined(__x86_64__)
+/*
+ * Issue an i386 system call through int $0x80 from this 64-bit process.
+ * Only register arguments make sense here.
+ */
+static inline long
+int80(long nr, long a, long b, long c)
+{
+	long ret;
+
+	__asm__ volatile ("int $0x80"
+	    : "=a" (ret)
+	    : "a" (nr), "b" (a), "c" (b), "d" (c)
+	    : "memory", "r8", "r9", "r10", "r11");
+	return (int)ret;
+}
+#endif
+
 #endif /* PROBE_H */
