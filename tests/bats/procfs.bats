@@ -94,3 +94,12 @@ numeric() {
 	check_outside_untouched
 	verdict
 }
+
+@test "paths relative to a directory in /proc use virtual ids" {
+	inst -- sh -c 'cd /proc/self && echo task/*; cut -d" " -f1 task/1/stat; cd task/1 && grep "^Pid:" status'
+	check_status 0
+	[ "${lines[0]:-}" = task/1 ] || fail_note "task/* in /proc/self: ${lines[0]:-} (want task/1)"
+	[ "${lines[1]:-}" = 1 ] || fail_note "task/1/stat pid: ${lines[1]:-} (want 1)"
+	[ "${lines[2]:-}" = "Pid:	1" ] || fail_note "status in task/1: ${lines[2]:-} (want Pid: 1)"
+	verdict
+}
