@@ -161,11 +161,24 @@ enum mm_state {
 };
 
 /* An address space; vfork children and threads share one. */
+/*
+ * Whether a supervisor without CAP_SYS_PTRACE can reach the address space:
+ * the kernel refuses it every access (process_vm_readv, /proc/PID/mem,
+ * PEEKDATA, pidfd_getfd, /proc/PID/fd) once the process is not dumpable.
+ */
+enum mm_dump {
+	MD_YES,		/* dumpable */
+	MD_CHECK,	/* may have lost it (exec, credentials): check */
+	MD_FAIL		/* lost it and could not be given it back */
+};
+
 struct mm {
 	int		 m_refs;
 	enum mm_state	 m_state;
 	int		 m_fd;		/* in the tracee, MM_FD and MM_MAPPED */
 	pid_t		 m_busy;	/* tid running an injected call */
+	enum mm_dump	 m_dump;
+	int		 m_nodump;	/* asked PR_SET_DUMPABLE 0 (emulated) */
 };
 
 /* A process (thread group), as a PID namespace's init would see it. */
@@ -311,6 +324,7 @@ struct interp {
 	TAILQ_HEAD(, tracee)	 i_parked;	/* waiting for scratch */
 	struct scratch		*i_scr;		/* NULL: none */
 	int			 i_notify;	/* seccomp listener, or -1 */
+	int			 i_captrace;	/* has CAP_SYS_PTRACE */
 	int			 i_rootstop;	/* group stop signal, or 0 */
 	unsigned long long	 i_stops;	/* ptrace stops handled */
 	struct tracee		*i_cur;		/* whose handler runs */
@@ -516,6 +530,9 @@ enum verdict	 h_prctl(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_prctl_exit(struct interp *, struct tracee *,
 		    struct call *);
 enum verdict	 h_seccomp(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_credset(struct interp *, struct tracee *, struct call *);
+int		 dump_lost(struct interp *, struct tracee *, struct call *,
+		    enum verdict *);
 enum verdict	 h_ptrace(struct interp *, struct tracee *, struct call *);
 void		 proc_event_fork(struct interp *, struct tracee *, int);
 void		 proc_event_exec(struct interp *, struct tracee *);

@@ -20,6 +20,7 @@
 #include <sys/queue.h>
 #include <sys/tree.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include <linux/sched.h>
 #include <linux/seccomp.h>
@@ -180,9 +181,79 @@ h_unshare(struct interp *ip, struct tracee *t, struct call *c)
 }
 
 /*
+ * Dumpability.  The kernel refuses a supervisor without CAP_SYS_PTRACE
+ * every access to a process that is not dumpable: process_vm_readv,
+ * /proc/PID/mem, PTRACE_PEEKDATA, pidfd_getfd, /proc/PID/fd.  Without
+ * them no handler can read a path or fix a structure, so such a process
+ * is given its dumpability back before its next trapped call runs:
+ * PR_SET_DUMPABLE 0 is emulated (PR_GET_DUMPABLE answers 0, the kernel's
+ * flag stays 1), and after an exec or a change of credentials, which may
+ * clear the flag, the first trapped call probes one byte of the caller
+ * and, refused, runs prctl(PR_SET_DUMPABLE, 1) first.  A process that
+ * cannot be given it back has every trapped call refused (EPERM).
+ */
+
+/* setuid and the like: an effective id that changes clears the flag. */
+enum verdict
+h_credset(struct interp *ip, struct tracee *t, struct call *c)
+{
+	(void)c;
+	if (!ip->i_captrace && t->t_mm->m_dump == MD_YES)
+		t->t_mm->m_dump = MD_CHECK;
+	return V_CONT;
+}
+
+static void
+dump_done(struct interp *ip, struct tracee *t, int64_t ret)
+{
+	t->t_mm->m_dump = ret == 0 ? MD_YES : MD_FAIL;
+	if (ret != 0)
+		ilog(ip, ILOG_WARN, "tid %d: not dumpable and cannot be made "
+		    "so: its trapped calls are refused", t->t_tid);
+}
+
+/*
+ * At a seccomp stop, before the handler: 0, or 1 with *v the verdict
+ * (the injection of PR_SET_DUMPABLE, after which the call runs again, or
+ * a refusal).
+ */
+int
+dump_lost(struct interp *ip, struct tracee *t, struct call *c,
+    enum verdict *v)
+{
+	uint64_t	 a[6] = { PR_SET_DUMPABLE, 1, 0, 0, 0, 0 };
+	struct iovec	 l, r;
+	char		 b;
+
+	if (t->t_mm == NULL || t->t_mm->m_dump == MD_YES)
+		return 0;
+	if (t->t_mm->m_dump == MD_FAIL) {
+		*v = call_deny(ip, t, c, EPERM, "not dumpable");
+		return 1;
+	}
+	l.iov_base = &b;
+	l.iov_len = 1;
+	r.iov_base = (void *)(uintptr_t)c->c_ip;
+	r.iov_len = 1;
+	if (process_vm_readv(t->t_tid, &l, 1, &r, 1, 0) != -1 ||
+	    errno != EPERM) {
+		t->t_mm->m_dump = MD_YES;
+		return 0;
+	}
+	if (inject_call(t, SN_prctl, a, INJ_ENTRY, dump_done) == -1) {
+		t->t_mm->m_dump = MD_FAIL;
+		*v = call_deny(ip, t, c, EPERM, "not dumpable");
+		return 1;
+	}
+	*v = V_PARK;
+	return 1;
+}
+
+/*
  * prctl options that name a pid or change reaping: PR_SET_PTRACER,
  * PR_SCHED_CORE, PR_SET_CHILD_SUBREAPER (the model follows it; the root
- * stays a subreaper, as a namespace's init always reaps).
+ * stays a subreaper, as a namespace's init always reaps); and the
+ * dumpable flag (above).
  */
 enum verdict
 h_prctl(struct interp *ip, struct tracee *t, struct call *c)
@@ -207,6 +278,16 @@ h_prctl(struct interp *ip, struct tracee *t, struct call *c)
 		if (t->t_proc->p_flags & P_ROOT)
 			return call_return(t, c, 0);
 		return V_EXIT;
+	case PR_SET_DUMPABLE:
+		if (ip->i_captrace || c->c_arg[1] > 1)
+			return V_CONT;
+		if ((t->t_mm->m_nodump = c->c_arg[1] == 0))
+			return call_return(t, c, 0);
+		return V_CONT;
+	case PR_GET_DUMPABLE:
+		if (!ip->i_captrace && t->t_mm->m_nodump)
+			return call_return(t, c, 0);
+		return V_CONT;
 	default:
 		return V_CONT;
 	}
@@ -383,6 +464,9 @@ proc_event_exec(struct interp *ip, struct tracee *t)
 		scratch_release(ip, &t->t_call);
 		mm_unref(t->t_mm);
 		t->t_mm = mm;
+		/* Unreadable or set-id images are not dumpable. */
+		if (!ip->i_captrace)
+			mm->m_dump = MD_CHECK;
 	}
 	t->t_flags &= ~(T_FORKRET | T_INCALL);
 	t->t_robust = 0;	/* the new image registers its own */

@@ -489,9 +489,11 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 	uint64_t	 a, flags = 0;
 	enum verdict	 v;
 
-	if (c->c_arg[pa] == 0 || path_read(t, c->c_arg[pa], s,
-	    sizeof(s)) == -1)
+	if (c->c_arg[pa] == 0)
 		return V_CONT;	/* the kernel's EFAULT */
+	if (path_read(t, c->c_arg[pa], s, sizeof(s)) == -1)
+		return errno == EFAULT ? V_CONT :
+		    call_deny(ip, t, c, EACCES, "path unreadable");
 	switch (ppath_make(ip, t, s, dirfd, &pp)) {
 	case PK_NONE:
 		return is_open(c->c_sn) ? V_EXIT : V_CONT;
@@ -540,18 +542,21 @@ enum verdict
 h_procpath_exit(struct interp *ip, struct tracee *t, struct call *c)
 {
 	char		 l[64];
-	long		 r;
+	ssize_t		 n;
 	struct vid	*id;
-	int		 fd;
+	int		 fd, err = ENOENT;
 
 	if (!is_open(c->c_sn) || c->c_aux[0] == 1 || c->c_ret < 0)
 		return V_CONT;
 	fd = (int)c->c_ret;
-	if (task_fdlink(t->t_tid, fd, l, sizeof(l)) < 7 ||
-	    memcmp(l, "/proc/", 6) != 0 || !isdigit((unsigned char)l[6]))
+	if ((n = task_fdlink(t->t_tid, fd, l, sizeof(l))) == -1 &&
+	    (errno == EACCES || errno == EPERM))
+		err = EACCES;	/* what it is cannot be told: not handed out */
+	else if (n < 7 || memcmp(l, "/proc/", 6) != 0 ||
+	    !isdigit((unsigned char)l[6]))
 		return V_CONT;
-	r = strtol(l + 6, NULL, 10);
-	if ((id = vmap_real(&ip->i_vmap, (pid_t)r)) != NULL && !id->v_gone)
+	else if ((id = vmap_real(&ip->i_vmap,
+	    (pid_t)strtol(l + 6, NULL, 10))) != NULL && !id->v_gone)
 		return V_CONT;
 	call_restore(t, c);
 	if (inject_close(t, &fd, 1, 0) == -1) {
@@ -559,7 +564,7 @@ h_procpath_exit(struct interp *ip, struct tracee *t, struct call *c)
 		    "entry", t->t_tid);
 		return V_CONT;
 	}
-	t->t_inj.err = ENOENT;
+	t->t_inj.err = err;
 	return V_PARK;
 }
 

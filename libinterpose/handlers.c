@@ -71,6 +71,9 @@
 #define RANGE	.enter = h_range, .class = HC_MEMORY, .stops = 1, \
 		.how = "refused (EPERM) if the range meets scratch", \
 		.rule = { R1(CLT(0, SCRATCH_END)) }, .nrule = 1
+#define CRED	.enter = h_credset, .class = HC_ID, .stops = 1, \
+		.how = "without CAP_SYS_PTRACE: the caller's dumpability " \
+		"checked at its next trapped call"
 #define PROCPATH .enter = h_procpath, .exit = h_procpath_exit, \
 		.class = HC_PROC, .stops = 2, \
 		.how = "a path under /proc naming a pid translated, in a " \
@@ -138,12 +141,30 @@ const struct handler handlers[SN__MAX] = {
 	    .how = "CLONE_NEWPID refused (EPERM)",
 	    .rule = { R1(CBIT(0, CLONE_NEWPID)) }, .nrule = 1 },
 	[SN_setns] = { DENY(EPERM, "joining a namespace") },
+	[SN_setuid] = { CRED },
+	[SN_setuid32] = { CRED },
+	[SN_setgid] = { CRED },
+	[SN_setgid32] = { CRED },
+	[SN_setreuid] = { CRED },
+	[SN_setreuid32] = { CRED },
+	[SN_setregid] = { CRED },
+	[SN_setregid32] = { CRED },
+	[SN_setresuid] = { CRED },
+	[SN_setresuid32] = { CRED },
+	[SN_setresgid] = { CRED },
+	[SN_setresgid32] = { CRED },
+	[SN_setfsuid] = { CRED },
+	[SN_setfsuid32] = { CRED },
+	[SN_setfsgid] = { CRED },
+	[SN_setfsgid32] = { CRED },
 	[SN_prctl] = { .enter = h_prctl, .exit = h_prctl_exit,
 	    .class = HC_PID, .stops = 2,
 	    .how = "PR_SET_PTRACER and PR_SCHED_CORE pids translated; "
-	    "PR_SET_CHILD_SUBREAPER followed (pid 1 stays one)",
+	    "PR_SET_CHILD_SUBREAPER followed (pid 1 stays one); "
+	    "PR_SET_DUMPABLE 0 emulated without CAP_SYS_PTRACE",
 	    .rule = { R1(CEQ(0, PR_SET_PTRACER)), R1(CEQ(0, PR_SCHED_CORE)),
-	    R1(CEQ(0, PR_SET_CHILD_SUBREAPER)) }, .nrule = 3 },
+	    R1(CEQ(0, PR_SET_CHILD_SUBREAPER)), R1(CEQ(0, PR_SET_DUMPABLE)),
+	    R1(CEQ(0, PR_GET_DUMPABLE)) }, .nrule = 5 },
 	[SN_seccomp] = { .enter = h_seccomp, .class = HC_DENY, .stops = 1,
 	    .how = "filters with a listener refused (EPERM): "
 	    "SECCOMP_RET_USER_NOTIF outranks SECCOMP_RET_TRACE; TSYNC "

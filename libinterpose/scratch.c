@@ -184,6 +184,8 @@ mm_fork(const struct mm *parent)
 		mm->m_state = MM_CLOSED;	/* it has the memfd mapped */
 	else if (parent->m_state == MM_FAILED)
 		mm->m_state = MM_FAILED;
+	mm->m_dump = parent->m_dump;		/* fork copies the flag */
+	mm->m_nodump = parent->m_nodump;
 	return mm;
 }
 

@@ -298,6 +298,8 @@ syscall_enter(struct interp *ip, struct tracee *t)
 		v = call_deny(ip, t, c, ENOSYS, "x32 ABI");
 	else if (c->c_sn == SN__MAX)
 		v = call_deny(ip, t, c, ENOSYS, "system call unknown to mult");
+	else if (!ip->i_captrace && dump_lost(ip, t, c, &v))
+		;	/* v: its dumpability comes back first, or a refusal */
 	else if ((h = &handlers[c->c_sn])->enter == NULL)
 		v = V_CONT;	/* traced by an instance filter of its own */
 	else {

@@ -23,6 +23,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <linux/capability.h>
 #include <linux/ptrace.h>
 
 #include <errno.h>
@@ -66,6 +67,22 @@ pid_max(void)
  * verbose > 0 and every stop when verbose > 1.  Returns NULL on memory
  * exhaustion or if the system call table cannot be built.
  */
+/* Is CAP_SYS_PTRACE in our effective set? */
+static int
+cap_ptrace(void)
+{
+	struct __user_cap_header_struct	 h;
+	struct __user_cap_data_struct	 d[2];
+
+	memset(&h, 0, sizeof(h));
+	memset(d, 0, sizeof(d));
+	h.version = _LINUX_CAPABILITY_VERSION_3;
+	if (syscall(SYS_capget, &h, d) == -1)
+		return 0;
+	return (d[CAP_SYS_PTRACE / 32].effective &
+	    (1U << (CAP_SYS_PTRACE % 32))) != 0;
+}
+
 struct interp *
 interpose_new(interpose_log_fn fn, void *arg, int verbose)
 {
@@ -84,6 +101,7 @@ interpose_new(interpose_log_fn fn, void *arg, int verbose)
 	ip->i_verbose = verbose;
 	ip->i_status = -1;
 	ip->i_notify = -1;
+	ip->i_captrace = cap_ptrace();
 	if (scratch_init(ip) == -1)
 		ilog(ip, ILOG_INFO, "no scratch area: memory arguments "
 		    "that carry pids will be refused");
