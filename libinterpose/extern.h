@@ -117,6 +117,7 @@ struct vmap {
 	struct vid_vtree	 vm_virt;
 	pid_t			 vm_next;	/* next virtual id to try */
 	pid_t			 vm_max;	/* pid_max */
+	pid_t			 vm_last;	/* handed out last, or 0 */
 	size_t			 vm_count;
 	struct {
 		pid_t		 real, virt;
@@ -134,6 +135,7 @@ void		 vmap_unref(struct vmap *, struct vid *);
 pid_t		 vmap_r2v(const struct vmap *, pid_t);
 pid_t		 vmap_v2r(const struct vmap *, pid_t);
 pid_t		 vmap_r2v_hist(const struct vmap *, pid_t);
+pid_t		 vmap_last(const struct vmap *);
 
 /*
  * The instance's scratch memfd.  One for the whole instance: every
@@ -396,6 +398,21 @@ int		 regs_event(struct tracee *, const struct pers **, uint64_t *,
 /* mem.c */
 int		 mem_read(pid_t, uint64_t, void *, size_t);
 int		 mem_write(pid_t, uint64_t, const void *, size_t);
+
+/* procfix.c: pid-bearing /proc files as the instance sees them. */
+#define PROCFIX_ERR	((size_t)-1)
+size_t		 procfix_children(const struct vmap *, const char *, size_t,
+		    char *, size_t);
+size_t		 procfix_sched(const struct vmap *, const char *, size_t,
+		    char *, size_t);
+size_t		 procfix_loadavg(const char *, size_t, char *, size_t, size_t,
+		    pid_t);
+size_t		 procfix_nslast(char *, size_t, pid_t);
+size_t		 procfix_locks(const struct vmap *, const char *, size_t,
+		    char *, size_t);
+size_t		 procfix_fdinfo(const struct vmap *, const char *, size_t,
+		    char *, size_t);
+size_t		 procfix_netlink(const char *, size_t, char *, size_t);
 
 /* scratch.c */
 int		 scratch_init(struct interp *);
