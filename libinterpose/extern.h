@@ -426,7 +426,7 @@ uint64_t	 scratch_out(struct interp *, struct tracee *, struct call *,
 void		 scratch_release(struct interp *, struct call *);
 void		 scratch_inject_exit(struct interp *, struct tracee *);
 void		 scratch_forget(struct interp *, struct tracee *);
-int		 notify_addfd(struct interp *, struct tracee *, int, int);
+int		 notify_addfd(struct interp *, struct tracee *, int, int, int);
 void		 mm_unref(struct mm *);
 struct mm	*mm_new(void);
 struct mm	*mm_fork(const struct mm *);
