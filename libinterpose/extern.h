@@ -117,6 +117,7 @@ struct vmap {
 	struct vid_vtree	 vm_virt;
 	pid_t			 vm_next;	/* next virtual id to try */
 	pid_t			 vm_max;	/* pid_max */
+	pid_t			 vm_last;	/* handed out last, or 0 */
 	size_t			 vm_count;
 	struct {
 		pid_t		 real, virt;
@@ -134,6 +135,7 @@ void		 vmap_unref(struct vmap *, struct vid *);
 pid_t		 vmap_r2v(const struct vmap *, pid_t);
 pid_t		 vmap_v2r(const struct vmap *, pid_t);
 pid_t		 vmap_r2v_hist(const struct vmap *, pid_t);
+pid_t		 vmap_last(const struct vmap *);
 
 /*
  * The instance's scratch memfd.  One for the whole instance: every
@@ -411,6 +413,21 @@ int		 regs_event(struct tracee *, const struct pers **, uint64_t *,
 int		 mem_read(pid_t, uint64_t, void *, size_t);
 int		 mem_write(pid_t, uint64_t, const void *, size_t);
 
+/* procfix.c: pid-bearing /proc files as the instance sees them. */
+#define PROCFIX_ERR	((size_t)-1)
+size_t		 procfix_children(const struct vmap *, const char *, size_t,
+		    char *, size_t);
+size_t		 procfix_sched(const struct vmap *, const char *, size_t,
+		    char *, size_t);
+size_t		 procfix_loadavg(const char *, size_t, char *, size_t, size_t,
+		    pid_t);
+size_t		 procfix_nslast(char *, size_t, pid_t);
+size_t		 procfix_locks(const struct vmap *, const char *, size_t,
+		    char *, size_t);
+size_t		 procfix_fdinfo(const struct vmap *, const char *, size_t,
+		    char *, size_t);
+size_t		 procfix_netlink(const char *, size_t, char *, size_t);
+
 /* scratch.c */
 int		 scratch_init(struct interp *);
 void		 scratch_free(struct interp *);
@@ -423,7 +440,7 @@ uint64_t	 scratch_out(struct interp *, struct tracee *, struct call *,
 void		 scratch_release(struct interp *, struct call *);
 void		 scratch_inject_exit(struct interp *, struct tracee *);
 void		 scratch_forget(struct interp *, struct tracee *);
-int		 notify_addfd(struct interp *, struct tracee *, int, int);
+int		 notify_addfd(struct interp *, struct tracee *, int, int, int);
 void		 mm_unref(struct mm *);
 struct mm	*mm_new(void);
 struct mm	*mm_fork(const struct mm *);

@@ -44,20 +44,29 @@
  *    it translated; a pid the instance does not have becomes GHOST_PID,
  *    which the kernel reports as ENOENT.  The rewritten path is copied to
  *    scratch, and the kernel reads that copy.
- *  - stat and status of a process or thread are opened by the supervisor
- *    and handed to the instance as a sealed memfd snapshot with the pid
- *    fields translated (the listener installs it, see notify_addfd()).
+ *  - The files whose contents carry pids are opened by the supervisor
+ *    and handed to the instance as a sealed memfd snapshot with the ids
+ *    translated (the listener installs it, see notify_addfd()): stat,
+ *    status, sched and fdinfo/N of a process or thread, task/T/children,
+ *    net/netlink, and /proc/loadavg, /proc/locks and
+ *    /proc/sys/kernel/ns_last_pid (procfix.c rewrites them).
+ *    ns_last_pid cannot be opened for writing (EPERM): the instance's
+ *    last pid is the supervisor's to choose, and the host's is not the
+ *    instance's to set.
  *  - readlink of /proc/self and /proc/thread-self is answered here.
  *  - getdents64 of /proc and of /proc/PID/task is done by the supervisor
  *    on its own copy of the descriptor (same file offset) and the
  *    records, filtered and renamed, are written to the instance.
  *
- *  - What an open resolved is checked at its exit (h_procpath_exit).
+ *  - What an open resolved is checked at its exit (h_procpath_exit):
+ *    an outside process's entry, or one of the files above opened
+ *    readable by the kernel rather than served (through a symbolic
+ *    link, /proc/self/fd/N, a path a sibling thread changed), is closed.
  *
  * Not yet: the same check for the path calls other than open (stat,
  * access, readlink, chdir: they can tell whether an outside pid exists
- * through a symbolic link), the other files with pids (sched, children,
- * loadavg, ns_last_pid, locks, fdinfo of pidfds), fresh procfs mounts.
+ * through a symbolic link), /proc/sysvipc and /proc/stat's counts,
+ * fresh procfs mounts.
  */
 
 enum pkind {
@@ -65,9 +74,19 @@ enum pkind {
 	PK_OTHER,	/* under /proc, run with the translated path */
 	PK_SELF,	/* exactly /proc/self */
 	PK_TSELF,	/* exactly /proc/thread-self */
+	/* Served as snapshots from here on. */
 	PK_STAT,	/* stat or status of a process or thread */
-	PK_STATUS
+	PK_STATUS,
+	PK_SCHED,	/* sched of a process or thread */
+	PK_CHILDREN,	/* task/T/children */
+	PK_FDINFO,	/* fdinfo/N of a process or thread */
+	PK_NETLINK,	/* net/netlink */
+	PK_LOADAVG,	/* /proc/loadavg */
+	PK_LOCKS,	/* /proc/locks */
+	PK_NSLAST	/* /proc/sys/kernel/ns_last_pid */
 };
+
+#define SNAP_MAX	(4 * 1024 * 1024)	/* largest file served */
 
 struct ppath {
 	enum pkind	 kind;
@@ -160,6 +179,98 @@ digits(const char *s, size_t n)
 	return (pid_t)v;
 }
 
+/* Is s exactly the path want ("a/b"), give or take "." and slashes? */
+static int
+subpath_is(const char *s, const char *want)
+{
+	size_t	 n, m;
+
+	for (;;) {
+		n = component(&s);
+		m = strcspn(want, "/");
+		if (n != m || memcmp(s, want, n) != 0)
+			return 0;
+		s += n;
+		want += m;
+		if (*want == '\0')
+			return *s == '\0';
+		want++;
+	}
+}
+
+/* The kind of a file directly under /proc, not in a pid's directory. */
+static enum pkind
+global_kind(const char *s)
+{
+	if (subpath_is(s, "loadavg"))
+		return PK_LOADAVG;
+	if (subpath_is(s, "locks"))
+		return PK_LOCKS;
+	if (subpath_is(s, "sys/kernel/ns_last_pid"))
+		return PK_NSLAST;
+	if (subpath_is(s, "net/netlink"))
+		return PK_NETLINK;
+	return PK_OTHER;
+}
+
+/*
+ * The kind of path s in the directory of a process (thread: of one of
+ * its threads, task/T).
+ */
+static enum pkind
+pid_kind(const char *s, int thread)
+{
+	const char	*q = s;
+	size_t		 n;
+
+	if (subpath_is(s, "stat"))
+		return PK_STAT;
+	if (subpath_is(s, "status"))
+		return PK_STATUS;
+	if (subpath_is(s, "sched"))
+		return PK_SCHED;
+	if (thread && subpath_is(s, "children"))
+		return PK_CHILDREN;
+	if (subpath_is(s, "net/netlink"))
+		return PK_NETLINK;
+	n = component(&q);
+	if (n == 6 && memcmp(q, "fdinfo", 6) == 0) {
+		q += n;
+		n = component(&q);
+		if (digits(q, n) >= 0 && q[n] == '\0')
+			return PK_FDINFO;
+	}
+	return PK_OTHER;
+}
+
+/*
+ * The kind of what the kernel opened, from its path as /proc/PID/fd/N
+ * shows it (real ids, no "." or double slashes).
+ */
+static enum pkind
+real_kind(const char *l)
+{
+	const char	*s;
+	char		*e;
+	int		 thread = 0;
+
+	if (strncmp(l, "/proc/", 6) != 0)
+		return PK_NONE;
+	s = l + 6;
+	if (!isdigit((unsigned char)*s))
+		return global_kind(s);
+	(void)strtol(s, &e, 10);
+	s = e;
+	if (strncmp(s, "/task/", 6) == 0 && isdigit((unsigned char)s[6])) {
+		(void)strtol(s + 6, &e, 10);
+		s = e;
+		thread = 1;
+	}
+	if (*s != '/')
+		return PK_OTHER;
+	return pid_kind(s + 1, thread);
+}
+
 /*
  * The real tgid of virtual process v of the instance, or GHOST_PID; with
  * tid, that of its thread vt (or GHOST_PID) in *tid.
@@ -227,6 +338,14 @@ ppath_make(struct interp *ip, struct tracee *t, const char *s, int dirfd,
 		real = self != 0 ? t->t_proc->p_pid->v_real : 0;
 		if (self == 2)
 			tid = t->t_tid;
+		if (self == 0 && (pp->kind = global_kind(rest)) ==
+		    PK_NETLINK) {
+			/* /proc/net is /proc/self/net. */
+			pp->real = t->t_proc->p_pid->v_real;
+			(void)snprintf(pp->path, sizeof(pp->path),
+			    "/proc/%d/net/netlink", (int)pp->real);
+			return pp->kind;
+		}
 		if (self == 0 || pp->kind != PK_OTHER) {
 			(void)snprintf(pp->path, sizeof(pp->path), "/proc/%s",
 			    rest);
@@ -249,10 +368,8 @@ ppath_make(struct interp *ip, struct tracee *t, const char *s, int dirfd,
 			m = component(&sub);
 		}
 	}
-	if (real != GHOST_PID && tid != GHOST_PID && sub[m] == '\0' &&
-	    ((m == 4 && memcmp(sub, "stat", 4) == 0) ||
-	    (m == 6 && memcmp(sub, "status", 6) == 0))) {
-		pp->kind = m == 4 ? PK_STAT : PK_STATUS;
+	if (real != GHOST_PID && tid != GHOST_PID &&
+	    (pp->kind = pid_kind(sub, tid != 0)) != PK_OTHER) {
 		pp->real = real;
 		pp->tid = tid;
 	}
@@ -380,55 +497,159 @@ fix_status(struct interp *ip, const char *in, size_t len, char *out,
 }
 
 /*
- * A sealed memfd with the rewritten stat or status of pp, opened
- * read-only, or -1 (the process went away: the caller lets the kernel
- * answer).
+ * The whole of file path as the supervisor reads it, in a buffer the
+ * caller frees, its length in *len; NULL if it cannot be read or is
+ * larger than SNAP_MAX.
  */
-static int
-snapshot(struct interp *ip, struct tracee *t, const struct ppath *pp)
+static char *
+slurp(const char *path, size_t *len)
 {
-	char	 state;
-	char	 in[8192], out[8192], path[64];
+	char	*b = NULL, *nb;
+	size_t	 n = 0, cap = 0;
 	ssize_t	 r;
-	size_t	 n;
-	int	 fd, mfd, ro = -1;
+	int	 fd;
 
-	if ((fd = open(pp->path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	r = read(fd, in, sizeof(in));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	for (;;) {
+		if (n + 1 >= cap) {	/* room for a NUL */
+			if (cap >= SNAP_MAX ||
+			    (nb = realloc(b, cap = cap == 0 ? 8192 :
+			    cap * 2)) == NULL)
+				goto fail;
+			b = nb;
+		}
+		if ((r = read(fd, b + n, cap - n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
 	close(fd);
-	if (r <= 0)
-		return -1;
+	b[n] = '\0';
+	*len = n;
+	return b;
+ fail:
+	close(fd);
+	free(b);
+	return NULL;
+}
+
+/*
+ * The rewritten contents of pp, made from the real file, in a buffer
+ * the caller frees, its length in *len, or NULL.
+ */
+static char *
+snapshot_text(struct interp *ip, struct tracee *t, const struct ppath *pp,
+    size_t *len)
+{
+	const struct vmap	*vm = &ip->i_vmap;
+	char			*in = NULL, *out;
+	size_t			 n = 0, cap, r = 0;
+	char			 state;
+
+	if (pp->kind != PK_NSLAST && (in = slurp(pp->path, &r)) == NULL)
+		return NULL;
+	/* A number can grow from 1 digit to 10: "1 " becomes 11 bytes. */
+	cap = r * 6 + 256;
+	if ((out = malloc(cap)) == NULL) {
+		free(in);
+		return NULL;
+	}
 	/*
 	 * "t" is our stop: the reader itself is running, another task of
 	 * the instance is in a system call.
 	 */
 	state = pp->real == t->t_proc->p_pid->v_real && (pp->tid == 0 ||
 	    pp->tid == t->t_tid) ? 'R' : 'S';
-	n = pp->kind == PK_STAT ? fix_stat(ip, in, (size_t)r, out,
-	    sizeof(out), state) : fix_status(ip, in, (size_t)r, out,
-	    sizeof(out), state);
-	if (n == 0 || (mfd = memfd_create("mult-proc", MFD_CLOEXEC |
-	    MFD_ALLOW_SEALING)) == -1)
+	switch (pp->kind) {
+	case PK_STAT:
+	case PK_STATUS:
+		n = pp->kind == PK_STAT ? fix_stat(ip, in, r, out, cap,
+		    state) : fix_status(ip, in, r, out, cap, state);
+		if (n == 0)
+			n = PROCFIX_ERR;
+		break;
+	case PK_SCHED:
+		n = procfix_sched(vm, in, r, out, cap);
+		break;
+	case PK_CHILDREN:
+		n = procfix_children(vm, in, r, out, cap);
+		break;
+	case PK_FDINFO:
+		n = procfix_fdinfo(vm, in, r, out, cap);
+		break;
+	case PK_NETLINK:
+		n = procfix_netlink(in, r, out, cap);
+		break;
+	case PK_LOADAVG:
+		n = procfix_loadavg(in, r, out, cap, ip->i_ntasks,
+		    vmap_last(vm));
+		break;
+	case PK_LOCKS:
+		n = procfix_locks(vm, in, r, out, cap);
+		break;
+	case PK_NSLAST:
+		n = procfix_nslast(out, cap, vmap_last(vm));
+		break;
+	default:
+		n = PROCFIX_ERR;
+		break;
+	}
+	free(in);
+	if (n == PROCFIX_ERR) {
+		ilog(ip, ILOG_DEBUG, "tid %d: %s not rewritten", t->t_tid,
+		    pp->path);
+		free(out);
+		return NULL;
+	}
+	*len = n;
+	return out;
+}
+
+/*
+ * A sealed memfd with the rewritten contents of pp, opened read-only,
+ * or -1 (the file went away or could not be rewritten: the caller lets
+ * the kernel answer, and the exit check refuses what it opens).
+ */
+static int
+snapshot(struct interp *ip, struct tracee *t, const struct ppath *pp)
+{
+	char	*out, path[64];
+	size_t	 n;
+	int	 mfd, ro = -1;
+
+	if ((out = snapshot_text(ip, t, pp, &n)) == NULL)
 		return -1;
-	if (write(mfd, out, n) == (ssize_t)n && fcntl(mfd, F_ADD_SEALS,
-	    F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) == 0) {
+	if ((mfd = memfd_create("mult-proc", MFD_CLOEXEC |
+	    MFD_ALLOW_SEALING)) == -1) {
+		free(out);
+		return -1;
+	}
+	if ((n == 0 || write(mfd, out, n) == (ssize_t)n) &&
+	    fcntl(mfd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW |
+	    F_SEAL_SHRINK | F_SEAL_SEAL) == 0) {
 		(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
 		ro = open(path, O_RDONLY | O_CLOEXEC);
 	}
 	close(mfd);
+	free(out);
 	return ro;
 }
 
 /*
  * Serve the open of a snapshot: the call becomes getppid(MAGIC0, MAGIC1)
- * and the listener installs the memfd as its result.  Returns 1 with the
+ * and the listener installs the memfd as its result, close-on-exec if
+ * the open flags say so.  Returns 1 with the
  * verdict in *v, or 0 if it could not be made (the kernel opens the file
  * then, with its real ids: the process is gone or going).
  */
 static int
 open_snapshot(struct interp *ip, struct tracee *t, struct call *c,
-    const struct ppath *pp, enum verdict *v)
+    const struct ppath *pp, uint64_t flags, enum verdict *v)
 {
 	int	 fd, nr = c->c_pers->p_nr[SN_getppid], rc;
 
@@ -444,7 +665,7 @@ open_snapshot(struct interp *ip, struct tracee *t, struct call *c,
 	c->c_aux[0] = 1;	/* served: nothing to check at the exit */
 	t->t_state = TS_CALL;
 	(void)ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0);
-	rc = notify_addfd(ip, t, nr, fd);
+	rc = notify_addfd(ip, t, nr, fd, (flags & O_CLOEXEC) ? O_CLOEXEC : 0);
 	close(fd);
 	if (rc == -1)
 		ilog(ip, ILOG_WARN, "tid %d: snapshot not installed", t->t_tid);
@@ -476,6 +697,61 @@ is_open(int sn)
 }
 
 /*
+ * The open flags of call c in *flags, and in *served whether a snapshot
+ * may stand for what it opens (not for openat2 with RESOLVE_ flags,
+ * which could make the kernel refuse the path).  -1: not an open, or
+ * openat2's struct cannot be read.  A sibling thread may change that
+ * struct after it is read here: the call a snapshot replaces never
+ * reads it.
+ */
+static int
+open_flags(struct tracee *t, struct call *c, uint64_t *flags, int *served)
+{
+	uint64_t	 how[3];
+
+	*served = 1;
+	switch (c->c_sn) {
+	case SN_open:
+		*flags = c->c_arg[1];
+		return 0;
+	case SN_openat:
+		*flags = c->c_arg[2];
+		return 0;
+	case SN_openat2:
+		if (c->c_arg[3] < sizeof(how) ||
+		    mem_read(t->t_tid, c->c_arg[2], how, sizeof(how)) == -1)
+			return -1;
+		*flags = how[0];
+		*served = how[2] == 0;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* The open flags of descriptor fd of task tid, from fdinfo, or -1. */
+static int
+fd_flags(pid_t tid, int fd)
+{
+	char	 path[64], buf[512], *p;
+	ssize_t	 r;
+	int	 f;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)tid,
+	    fd);
+	if ((f = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	r = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (r <= 0)
+		return -1;
+	buf[r] = '\0';
+	if ((p = strstr(buf, "\nflags:")) == NULL)
+		return -1;
+	return (int)strtol(p + 8, NULL, 8);
+}
+
+/*
  * The path calls: open, openat, openat2, the stat family, access,
  * faccessat(2), readlink(at), chdir.
  */
@@ -488,6 +764,7 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 	int		 dirfd = da < 0 ? AT_FDCWD : (int)c->c_arg[da];
 	uint64_t	 a, flags = 0;
 	enum verdict	 v;
+	int		 served;
 
 	if (c->c_arg[pa] == 0)
 		return V_CONT;	/* the kernel's EFAULT */
@@ -510,15 +787,22 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 		return readlink_answer(t, c, link, pa);
 	case PK_STAT:
 	case PK_STATUS:
-		if (c->c_sn == SN_open)
-			flags = c->c_arg[1];
-		else if (c->c_sn == SN_openat)
-			flags = c->c_arg[2];
-		else
+	case PK_SCHED:
+	case PK_CHILDREN:
+	case PK_FDINFO:
+	case PK_NETLINK:
+	case PK_LOADAVG:
+	case PK_LOCKS:
+	case PK_NSLAST:
+		if (open_flags(t, c, &flags, &served) == -1)
 			break;
-		if ((flags & (O_ACCMODE | O_PATH | O_DIRECTORY)) != O_RDONLY)
+		if (pp.kind == PK_NSLAST && (flags & O_PATH) == 0 &&
+		    (flags & O_ACCMODE) != O_RDONLY)
+			return call_return(t, c, -EPERM);
+		if (!served || (flags & (O_ACCMODE | O_PATH | O_DIRECTORY)) !=
+		    O_RDONLY)
 			break;
-		if (open_snapshot(ip, t, c, &pp, &v))
+		if (open_snapshot(ip, t, c, &pp, flags, &v))
 			return v;
 		break;
 	default:
@@ -533,31 +817,54 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 
 /*
  * The exit of an open: whatever the path was (a symbolic link, a string a
- * sibling thread changed after it was checked), if what was opened lies
- * in /proc under the pid of a process outside the instance, it is
- * closed and the open fails with ENOENT, as for a pid that does not
- * exist.
+ * sibling thread changed after it was checked, /proc/self/fd/N), if what
+ * was opened lies in /proc under the pid of a process outside the
+ * instance, it is closed and the open fails with ENOENT, as for a pid
+ * that does not exist.  If it is one of the files served as snapshots,
+ * opened by the kernel with its real ids, it is closed too unless it
+ * cannot be read (O_PATH, or O_WRONLY but for ns_last_pid): the open
+ * fails with EACCES, or EPERM for writing ns_last_pid.
  */
 enum verdict
 h_procpath_exit(struct interp *ip, struct tracee *t, struct call *c)
 {
-	char		 l[64];
-	ssize_t		 n;
+	char		 l[128];
+	long		 r;
 	struct vid	*id;
-	int		 fd, err = ENOENT;
+	enum pkind	 k;
+	ssize_t		 n;
+	int		 fd, fl, err = ENOENT;
 
 	if (!is_open(c->c_sn) || c->c_aux[0] == 1 || c->c_ret < 0)
 		return V_CONT;
 	fd = (int)c->c_ret;
 	if ((n = task_fdlink(t->t_tid, fd, l, sizeof(l))) == -1 &&
-	    (errno == EACCES || errno == EPERM))
+	    (errno == EACCES || errno == EPERM)) {
 		err = EACCES;	/* what it is cannot be told: not handed out */
-	else if (n < 7 || memcmp(l, "/proc/", 6) != 0 ||
-	    !isdigit((unsigned char)l[6]))
+		goto refuse;
+	}
+	if (n < 6 || (size_t)n >= sizeof(l) - 1 || memcmp(l, "/proc/", 6) != 0)
 		return V_CONT;
-	else if ((id = vmap_real(&ip->i_vmap,
-	    (pid_t)strtol(l + 6, NULL, 10))) != NULL && !id->v_gone)
+	if (isdigit((unsigned char)l[6])) {
+		r = strtol(l + 6, NULL, 10);
+		if ((id = vmap_real(&ip->i_vmap, (pid_t)r)) == NULL ||
+		    id->v_gone)
+			goto refuse;
+	}
+	if ((k = real_kind(l)) < PK_STAT)
 		return V_CONT;
+	/* Unknown flags: as if readable. */
+	if ((fl = fd_flags(t->t_tid, fd)) != -1 && (fl & O_PATH))
+		return V_CONT;
+	if (k == PK_NSLAST)
+		err = fl != -1 && (fl & O_ACCMODE) == O_RDONLY ? EACCES : EPERM;
+	else if (fl != -1 && (fl & O_ACCMODE) == O_WRONLY)
+		return V_CONT;
+	else
+		err = EACCES;
+	ilog(ip, ILOG_DENY, "tid %d: %s opened unserved, closed", t->t_tid,
+	    l);
+ refuse:
 	call_restore(t, c);
 	if (inject_close(t, &fd, 1, 0) == -1) {
 		ilog(ip, ILOG_WARN, "tid %d: cannot close an outside /proc "

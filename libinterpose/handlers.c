@@ -77,10 +77,13 @@
 #define PROCPATH .enter = h_procpath, .exit = h_procpath_exit, \
 		.class = HC_PROC, .stops = 2, \
 		.how = "a path under /proc naming a pid translated, in a " \
-		"copy in scratch (outside: ENOENT); stat and status opened " \
-		"as rewritten snapshots; readlink of self and thread-self " \
-		"answered (1 stop); opens checked at the exit: an outside " \
-		"/proc entry is closed, ENOENT"
+		"copy in scratch (outside: ENOENT); stat, status, sched, " \
+		"children, fdinfo, net/netlink, loadavg, locks and " \
+		"ns_last_pid opened as rewritten snapshots (ns_last_pid for " \
+		"writing: EPERM); readlink of self and thread-self answered " \
+		"(1 stop); opens checked at the exit: an outside /proc entry " \
+		"is closed, ENOENT, and so is one of those files opened " \
+		"readable unrewritten, EACCES"
 #define DENY(e, why) .enter = h_deny, .class = HC_DENY, .err = (e), \
 		.stops = 1, .how = "refused (" #e "): " why
 #define FUTEXPI	.enter = h_futex, .class = HC_FUTEX, .stops = 1, \

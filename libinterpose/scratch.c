@@ -306,12 +306,14 @@ scratch_release(struct interp *ip, struct call *c)
 /*
  * Serve the user notification of the getppid(MAGIC0, MAGIC1) that the
  * supervisor made task t run (system call number nr): install srcfd
- * (close-on-exec) and return its number as the call's result.  Any other
+ * with newfd_flags (O_CLOEXEC or 0) and return its number as the call's
+ * result.  Any other
  * notification (an instance task forging the magic call) gets ENOSYS.
  * Returns 0 or -1.
  */
 int
-notify_addfd(struct interp *ip, struct tracee *t, int nr, int srcfd)
+notify_addfd(struct interp *ip, struct tracee *t, int nr, int srcfd,
+    int newfd_flags)
 {
 	struct seccomp_notif		*req = NULL;
 	struct seccomp_notif_resp	*resp = NULL;
@@ -336,7 +338,7 @@ notify_addfd(struct interp *ip, struct tracee *t, int nr, int srcfd)
 			a.id = req->id;
 			a.flags = SECCOMP_ADDFD_FLAG_SEND;
 			a.srcfd = srcfd;
-			a.newfd_flags = O_CLOEXEC;
+			a.newfd_flags = newfd_flags;
 			rc = ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, &a)
 			    < 0 ? -1 : 0;
 			break;
@@ -466,7 +468,7 @@ scratch_ensure(struct interp *ip, struct tracee *t)
 	if (ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0) == -1)
 		return -1;
 	if (mm->m_state == MM_NONE &&
-	    notify_addfd(ip, t, nr, ip->i_scr->s_rofd) == -1) {
+	    notify_addfd(ip, t, nr, ip->i_scr->s_rofd, O_CLOEXEC) == -1) {
 		ilog(ip, ILOG_WARN, "tid %d: no scratch notification", t->t_tid);
 		mm->m_state = MM_FAILED;
 	}

@@ -58,6 +58,7 @@ vmap_init(struct vmap *vm, pid_t max)
 	RB_INIT(&vm->vm_virt);
 	vm->vm_next = 1;
 	vm->vm_max = max > 1 ? max : 32768;
+	vm->vm_last = 0;
 	vm->vm_count = 0;
 	vm->vm_histn = 0;
 }
@@ -113,6 +114,7 @@ vmap_add(struct vmap *vm, pid_t real)
 		return NULL;
 	v->v_real = real;
 	v->v_virt = vm->vm_next++;
+	vm->vm_last = v->v_virt;
 	v->v_refs = 1;
 	RB_INSERT(vid_rtree, &vm->vm_real, v);
 	RB_INSERT(vid_vtree, &vm->vm_virt, v);
@@ -201,4 +203,15 @@ vmap_r2v_hist(const struct vmap *vm, pid_t real)
 		if (vm->vm_hist[(vm->vm_histn - i) % VMAP_HIST].real == real)
 			return vm->vm_hist[(vm->vm_histn - i) % VMAP_HIST].virt;
 	return 0;
+}
+
+/*
+ * The virtual id handed out last, whether or not it is still in use: what
+ * a PID namespace calls its last pid (ns_last_pid, /proc/loadavg).  0
+ * before the first.
+ */
+pid_t
+vmap_last(const struct vmap *vm)
+{
+	return vm->vm_last;
 }

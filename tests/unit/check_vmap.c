@@ -149,6 +149,22 @@ START_TEST(freed_ids_are_remembered_for_late_reports)
 }
 END_TEST
 
+START_TEST(the_last_id_handed_out_is_kept_after_it_is_freed)
+{
+	struct vid	*a, *b;
+
+	ck_assert_int_eq(vmap_last(&vm), 0);
+	a = vmap_add(&vm, 5000);
+	b = vmap_add(&vm, 5001);
+	ck_assert_int_eq(vmap_last(&vm), 2);
+	vmap_unref(&vm, b);
+	ck_assert_int_eq(vmap_last(&vm), 2);
+	vmap_unref(&vm, a);
+	(void)vmap_add(&vm, 5002);
+	ck_assert_int_eq(vmap_last(&vm), 3);
+}
+END_TEST
+
 static Suite *
 vmap_suite(void)
 {
@@ -164,6 +180,7 @@ vmap_suite(void)
 	tcase_add_test(tc, ids_wrap_to_300_and_skip_ids_in_use);
 	tcase_add_test(tc, a_full_table_says_eagain);
 	tcase_add_test(tc, freed_ids_are_remembered_for_late_reports);
+	tcase_add_test(tc, the_last_id_handed_out_is_kept_after_it_is_freed);
 	suite_add_tcase(s, tc);
 	return s;
 }
