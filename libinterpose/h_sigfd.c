@@ -176,52 +176,99 @@ fd_any_signalfd(pid_t pid)
 	return found;
 }
 
-/* Call fn on every SCM_RIGHTS descriptor of ctl; stop when it returns 1. */
-static int
-rights_each(const uint8_t *ctl, size_t len, int (*fn)(pid_t, int), pid_t tid)
-{
-	struct cmsghdr	 h;
-	size_t		 off, i, n;
-	int		 fd;
+#ifndef SCM_PIDFD
+#define SCM_PIDFD	0x04
+#endif
 
-	for (off = 0; off + sizeof(h) <= len; off += CMSG_ALIGN(h.cmsg_len)) {
-		memcpy(&h, ctl + off, sizeof(h));
-		if (h.cmsg_len < sizeof(h) || off + h.cmsg_len > len)
-			break;
-		if (h.cmsg_level != SOL_SOCKET || h.cmsg_type != SCM_RIGHTS)
-			continue;
-		n = (h.cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (i = 0; i < n; i++) {
-			memcpy(&fd, ctl + off + CMSG_LEN(0) + i * sizeof(int),
-			    sizeof(fd));
-			if (fn(tid, fd))
-				return 1;
-		}
-	}
-	return 0;
+/* What a received descriptor is, for rights_check(). */
+#define FDK_OTHER	0
+#define FDK_SIGNALFD	1
+#define FDK_OUTSIDE	2	/* a pidfd or /proc/PID of a process outside */
+
+/*
+ * Descriptor fd of task tid, received in SCM_RIGHTS: a signalfd, a
+ * handle on a process outside the instance (a pidfd, or a /proc/PID
+ * directory, which pidfd_send_signal takes as one: sent in from
+ * outside, either would reach that process), or anything else.  A
+ * pidfd of a process that has exited names nobody.  One readlink; a
+ * pidfd costs a read of its fdinfo.
+ */
+static int
+fd_kind(struct interp *ip, pid_t tid, int fd)
+{
+	char		 l[64], line[128], *end;
+	struct vid	*id;
+	FILE		*f;
+	long		 r = -2;
+
+	if (task_fdlink(tid, fd, l, sizeof(l)) <= 0)
+		return FDK_OTHER;
+	if (strcmp(l, sigfd_link) == 0)
+		return FDK_SIGNALFD;
+	if (strcmp(l, "anon_inode:[pidfd]") == 0) {
+		(void)snprintf(line, sizeof(line), "/proc/%d/fdinfo/%d",
+		    (int)tid, fd);
+		if ((f = fopen(line, "re")) == NULL)
+			return FDK_OUTSIDE;	/* fail closed */
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "Pid: %ld", &r) == 1)
+				break;
+		fclose(f);
+		if (r == -1)
+			return FDK_OTHER;
+	} else if (strncmp(l, "/proc/", 6) == 0 &&
+	    l[6] >= '0' && l[6] <= '9') {
+		r = strtol(l + 6, &end, 10);
+		if (*end != '\0')
+			return FDK_OTHER;
+	} else
+		return FDK_OTHER;
+	if (r > 0 && (id = vmap_real(&ip->i_vmap, (pid_t)r)) != NULL &&
+	    !id->v_gone)
+		return FDK_OTHER;
+	return FDK_OUTSIDE;
 }
 
 /*
- * Take the signalfds out of the SCM_RIGHTS messages in ctl (*len bytes),
- * setting MSG_CTRUNC in *flags as the kernel does for descriptors it
- * could not install; they go to drop[] (at most 7, *ndrop).
+ * Rebuild the control data ctl (*len bytes) without its SCM_PIDFD
+ * messages and without the SCM_RIGHTS descriptors of the kinds in mask
+ * (1 << FDK_*), setting MSG_CTRUNC in *flags as the kernel does for
+ * descriptors it could not install.  What was taken out goes to drop[]
+ * (at most 7, *ndrop); past that, a descriptor stays in the message.
+ * With counts non-NULL, only count: counts[FDK_*] per kind, counts[3]
+ * SCM_PIDFD messages, and leave ctl alone.
  */
 static void
-rights_strip(pid_t tid, uint8_t *ctl, size_t *len, int *flags, int *drop,
-    int *ndrop)
+rights_scan(struct interp *ip, pid_t tid, uint8_t *ctl, size_t *len,
+    int *flags, int mask, int *drop, int *ndrop, int *counts)
 {
-	uint8_t		 out[256];
+	uint8_t		 out[4096];
 	struct cmsghdr	 h;
 	size_t		 off, o = 0, i, n, k;
-	int		 fd, fds[64];
+	int		 fd, fds[256], kind;
 
-	if (*len > sizeof(out))
+	if (counts == NULL && *len > sizeof(out))
 		return;
 	for (off = 0; off + sizeof(h) <= *len; off += CMSG_ALIGN(h.cmsg_len)) {
 		memcpy(&h, ctl + off, sizeof(h));
 		if (h.cmsg_len < sizeof(h) || off + h.cmsg_len > *len)
 			break;
+		if (h.cmsg_level == SOL_SOCKET && h.cmsg_type == SCM_PIDFD) {
+			if (counts != NULL) {
+				counts[3]++;
+				continue;
+			}
+			if (h.cmsg_len >= CMSG_LEN(sizeof(fd))) {
+				memcpy(&fd, ctl + off + CMSG_LEN(0),
+				    sizeof(fd));
+				if (fd >= 0 && *ndrop < 7)
+					drop[(*ndrop)++] = fd;
+			}
+			continue;
+		}
 		if (h.cmsg_level != SOL_SOCKET || h.cmsg_type != SCM_RIGHTS) {
+			if (counts != NULL)
+				continue;
 			k = CMSG_ALIGN(h.cmsg_len) <= *len - off ?
 			    CMSG_ALIGN(h.cmsg_len) : h.cmsg_len;
 			memcpy(out + o, ctl + off, k);
@@ -229,14 +276,19 @@ rights_strip(pid_t tid, uint8_t *ctl, size_t *len, int *flags, int *drop,
 			continue;
 		}
 		n = (h.cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (i = k = 0; i < n && i < 64; i++) {
+		for (i = k = 0; i < n && i < 256; i++) {
 			memcpy(&fd, ctl + off + CMSG_LEN(0) + i * sizeof(int),
 			    sizeof(fd));
-			if (fd_is_signalfd(tid, fd) && *ndrop < 7)
+			kind = fd_kind(ip, tid, fd);
+			if (counts != NULL)
+				counts[kind]++;
+			else if ((mask & (1 << kind)) && *ndrop < 7)
 				drop[(*ndrop)++] = fd;
 			else
 				fds[k++] = fd;
 		}
+		if (counts != NULL)
+			continue;
 		if (k < n)
 			*flags |= MSG_CTRUNC;
 		if (k > 0) {
@@ -246,31 +298,45 @@ rights_strip(pid_t tid, uint8_t *ctl, size_t *len, int *flags, int *drop,
 			o += CMSG_SPACE(k * sizeof(int));
 		}
 	}
+	if (counts != NULL)
+		return;
 	memcpy(ctl, out, o);
 	*len = o;
 }
 
 /*
  * recvmsg's exit, before the control data (ctl, *len bytes) is copied
- * out: did a signalfd arrive in a process without the read filter?
- * Returns RIGHTS_FILTER if the process can be given it (the caller
- * injects it with rdtrap_rights()), RIGHTS_DROP if not: the signalfds
- * were taken out of the message into drop[] (*ndrop), for the caller to
- * close.  Otherwise RIGHTS_NONE.  Only a message with a signalfd costs
- * more than one readlink per descriptor.
+ * out.  A handle on a process outside the instance must not arrive: an
+ * SCM_PIDFD (SO_PASSPIDFD is refused, but a socket passed in from
+ * outside may have it set), or a pidfd or /proc/PID directory of an
+ * outside process in SCM_RIGHTS; these are taken out of the message
+ * into drop[] (*ndrop), for the caller to close.  And did a signalfd
+ * arrive in a process without the read filter?  Returns RIGHTS_FILTER if
+ * the process can be given it (the caller injects it with
+ * rdtrap_rights(); only when nothing is to be closed), RIGHTS_DROP if
+ * descriptors are to be closed (signalfds too, if the filter cannot be
+ * given), otherwise RIGHTS_NONE.  Each descriptor costs a readlink.
  */
 int
 rights_check(struct interp *ip, struct tracee *t, uint8_t *ctl, size_t *len,
     int *flags, int *drop, int *ndrop)
 {
+	int	 counts[4] = { 0, 0, 0, 0 }, mask = 0;
+
 	*ndrop = 0;
-	if ((t->t_proc->p_flags & P_RDTRAP) ||
-	    !rights_each(ctl, *len, fd_is_signalfd, t->t_tid))
+	rights_scan(ip, t->t_tid, ctl, len, flags, 0, NULL, NULL, counts);
+	if (counts[FDK_SIGNALFD] > 0 && !(t->t_proc->p_flags & P_RDTRAP)) {
+		if (counts[FDK_OUTSIDE] == 0 && counts[3] == 0 &&
+		    !(t->t_proc->p_flags & P_RDFAIL) && ip->i_scr != NULL &&
+		    ip->i_scr->s_rdprog[0] != 0 && can_filter(t->t_tid))
+			return RIGHTS_FILTER;
+		mask |= 1 << FDK_SIGNALFD;
+	}
+	if (counts[FDK_OUTSIDE] > 0)
+		mask |= 1 << FDK_OUTSIDE;
+	if (mask == 0 && counts[3] == 0)
 		return RIGHTS_NONE;
-	if (!(t->t_proc->p_flags & P_RDFAIL) && ip->i_scr != NULL &&
-	    ip->i_scr->s_rdprog[0] != 0 && can_filter(t->t_tid))
-		return RIGHTS_FILTER;
-	rights_strip(t->t_tid, ctl, len, flags, drop, ndrop);
+	rights_scan(ip, t->t_tid, ctl, len, flags, mask, drop, ndrop, NULL);
 	return *ndrop > 0 ? RIGHTS_DROP : RIGHTS_NONE;
 }
 

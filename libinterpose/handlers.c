@@ -208,8 +208,9 @@ const struct handler handlers[SN__MAX] = {
 	[SN_pidfd_open] = { .enter = h_pid0, .class = HC_SIGNAL,
 	    .stops = 2, .how = "pid translated" },
 	[SN_pidfd_send_signal] = { .class = HC_SIGNAL, .stops = 0,
-	    .how = "untrapped: a pidfd names an instance process unless "
-	    "one was passed in from outside" },
+	    .how = "untrapped: a pidfd names an instance process (received "
+	    "ones of outside processes are closed, see recvmsg) unless "
+	    "one was kept with instproc -f" },
 	[SN_pidfd_getfd] = { .enter = h_signalfd, .class = HC_SIGNAL,
 	    .stops = 1, .how = "the caller is given the read filter first, "
 	    "as it may take a signalfd; a pidfd names an instance process "
@@ -363,7 +364,9 @@ const struct handler handlers[SN__MAX] = {
 	[SN_recvmsg] = { .enter = h_recvmsg, .exit = h_recvmsg_exit,
 	    .class = HC_SOCKET, .stops = 2,
 	    .how = "header and control data written in the output area, "
-	    "copied out with SCM_CREDENTIALS pids translated" },
+	    "copied out with SCM_CREDENTIALS pids translated; SCM_PIDFD, "
+	    "and pidfds and /proc/PID directories of outside processes in "
+	    "SCM_RIGHTS, closed and left out (MSG_CTRUNC)" },
 	[SN_recvmmsg] = { .enter = h_recvmsg, .exit = h_recvmsg_exit,
 	    .class = HC_SOCKET, .stops = 2,
 	    .how = "as recvmsg, one message per call" },

@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # The file plane, descriptors: an instance starts with 0, 1 and 2 and the
 # descriptors named with -f, nothing of its caller's or of instproc's;
-# sysinfo() counts the instance's tasks only.
+# sysinfo() counts the instance's tasks only; kcmp and pidfd_getfd work
+# between the instance's processes, and no descriptor of an outside
+# process can be reached (see also sockets.bats and outside.bats).
 
 load helpers
 
@@ -39,5 +41,35 @@ fds() {
 	inst -- sh -c "$PROBES/probe-sys sysinfo & wait"
 	check_status 0
 	check procs 2
+	verdict
+}
+
+@test "kcmp(KCMP_FILE) and pidfd_getfd work between two processes of the instance" {
+	probe sched
+	check_status 0
+	check pair_child 3
+	# fd 1 is shared with the child; its /dev/null is its own.
+	check kcmp_pair_same 0
+	check kcmp_pair_diff 1 2
+	check getfd_pair 0
+	check getfd_kcmp 0
+	check getfd_pair_badfd -EBADF
+	# Once the child is reaped, as natively.
+	check getfd_reaped -ESRCH
+	check kcmp_reaped -ESRCH
+	verdict
+}
+
+@test "an outside process's descriptors: pidfd_open and kcmp fail with ESRCH, nothing touches it" {
+	start_outside
+	sys pidfd_open "$OUT"
+	check ret -ESRCH
+	sys kcmp "$OUT" 1 0 0 0		# KCMP_FILE, fd 0 of each
+	check ret -ESRCH
+	sys kcmp 1 "$OUT" 0 0 0
+	check ret -ESRCH
+	sys kcmp "$OUT" "$OUT" 0 0 0
+	check ret -ESRCH
+	check_outside_untouched
 	verdict
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Unix socket credentials (SO_PEERCRED, SCM_CREDENTIALS, SO_PEERPIDFD)
 # carry virtual pids; credentials naming a process that is not in the
-# instance are refused as for a nonexistent one.
+# instance are refused as for a nonexistent one; a peer outside shows pid
+# 0, and no pidfd of it (SO_PEERPIDFD, SCM_PIDFD, SCM_RIGHTS) arrives.
 
 load helpers
 
@@ -96,5 +97,75 @@ nl_port_ok() {
 	check nl3_groups 1
 	[ "$(kv nl2_reply_pid)" = "$(kv nl2_pid)" ] ||
 		fail_note "the kernel answered port $(kv nl2_reply_pid), not $(kv nl2_pid)"
+	verdict
+}
+
+@test "probe-sock: a pidfd of an instance process sent in SCM_RIGHTS arrives whole and works" {
+	probe sock
+	check_status 0
+	check own_rights 1
+	check own_ctrunc 0
+	check own_pidfd_signal 0
+	verdict
+}
+
+# Start probe-sock serve outside any instance on a fresh abstract name:
+# SRVNAME, SRV (its pid).
+start_server() {
+	local pidf=$BATS_TEST_TMPDIR/server.pid
+	SRVNAME=mult-bats-$$-$RANDOM$RANDOM
+	"$PROBES/probe-sock" serve "$SRVNAME" "$pidf" \
+	    >"$BATS_TEST_TMPDIR/server.out" 2>&1 </dev/null &
+	SRV=$!
+	cleanup_pid "$SRV"
+	wait_until test -s "$pidf" || return 1
+	[ "$(cat "$pidf")" = "$SRV" ] || return 1
+}
+
+# The server has exited (a zombie until waited for).
+server_gone() {
+	! kill -0 "$SRV" 2>/dev/null || [ "$(proc_stat_field "$SRV" 3)" = Z ]
+}
+
+@test "a unix peer outside: SO_PEERCRED and SCM_CREDENTIALS show pid 0, and no handle on it arrives" {
+	start_outside
+	start_server
+	probe sock client "$SRVNAME" "$SRV"
+	check_status 0
+	# The connected socket: credentials without the pid, no pidfd.
+	check peercred_outside 0
+	check msg_cred_cred 0
+	check peerpidfd_outside -ENOPROTOOPT
+	check passpidfd_outside -ENOPROTOOPT
+	check pidfd_open_outside -ESRCH
+	check msg_cred_pidfd none
+	# A socket the server set to SO_PASSPIDFD and passed in: its
+	# messages carry no SCM_PIDFD, its peer reads as pid 0.
+	check msg_pair_rights 1
+	check pair_peercred_outside 0
+	check pair_peerpidfd_outside -ENOPROTOOPT
+	check scm_pidfd none
+	check scm_cred 0
+	check_absent scm_pidfd_signal
+	# A pidfd and a /proc/PID directory of the server in SCM_RIGHTS
+	# are taken out (MSG_CTRUNC, as for descriptors the kernel could
+	# not install) and closed.
+	check rights_rights 0
+	check rights_ctrunc 1
+	check_absent rights_pidfd_signal
+	check procdir_rights 0
+	check procdir_ctrunc 1
+	check_absent procdir_signal
+	check pidfds_held 0
+	# The server saw the client hang up and ended normally.
+	wait_until server_gone ||
+		fail_note "the outside server $SRV did not end"
+	local st=0
+	wait "$SRV" || st=$?
+	forget_pid "$SRV"
+	[ "$st" -eq 0 ] || fail_note "the outside server exited $st: $(cat "$BATS_TEST_TMPDIR/server.out")"
+	grep -qx passpidfd=1 "$BATS_TEST_TMPDIR/server.out" ||
+		fail_note "the server could not set SO_PASSPIDFD: $(cat "$BATS_TEST_TMPDIR/server.out")"
+	check_outside_untouched
 	verdict
 }

@@ -24,6 +24,9 @@
  * on OUTSIDE_PID (keys ending in _outside).  Raw syscalls are used, so
  * getpriority prints the kernel's 20 - nice and sched_getaffinity the
  * mask size in bytes.  Fd results print as 0.  KCMP_FILE compares fd 1.
+ * kcmp_pair_* and getfd_* compare and take descriptors of a child: fd 1,
+ * which it shares with us, and a file it opened alone (kcmp answers 0
+ * for the same file, 1 or 2 for an order between different ones).
  */
 
 #define _GNU_SOURCE
@@ -35,6 +38,7 @@
 #include <linux/capability.h>
 #include <linux/kcmp.h>
 #include <linux/perf_event.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdint.h>
 #include <time.h>
@@ -173,6 +177,56 @@ outside(long out, long outpg)
 }
 
 /*
+ * kcmp and pidfd_getfd between two processes of the instance: the child
+ * shares fd 1 with us and has a file of its own, whose number it sends
+ * over a pipe; then it waits for the pipe to close.
+ */
+static void
+pair(long pid)
+{
+	pid_t p;
+	int go[2], back[2], fd, pfd, got, st;
+	char b;
+
+	if (pipe(go) == -1 || pipe(back) == -1)
+		fail("pipe");
+	fflush(stdout);
+	if ((p = fork()) == -1)
+		fail("fork");
+	if (p == 0) {
+		close(go[1]);
+		close(back[0]);
+		if ((fd = open("/dev/null", O_RDONLY)) == -1)
+			_exit(1);
+		writeall(back[1], &fd, sizeof(fd));
+		(void)read(go[0], &b, 1);
+		_exit(0);
+	}
+	close(go[0]);
+	close(back[1]);
+	readall(back[0], &fd, sizeof(fd));
+	kv("pair_child", p);
+	result("kcmp_pair_same", syscall(SYS_kcmp, pid, p, KCMP_FILE, 1, 1));
+	result("kcmp_pair_diff", syscall(SYS_kcmp, pid, p, KCMP_FILE, 1, fd));
+	if ((pfd = syscall(SYS_pidfd_open, p, 0)) == -1)
+		fail("pidfd_open");
+	got = syscall(SYS_pidfd_getfd, pfd, fd, 0);
+	result("getfd_pair", got >= 0 ? 0 : -1);
+	if (got >= 0) {
+		result("getfd_kcmp", syscall(SYS_kcmp, pid, p, KCMP_FILE, got,
+		    fd));
+		close(got);
+	}
+	result("getfd_pair_badfd", syscall(SYS_pidfd_getfd, pfd, 1000, 0));
+	close(go[1]);
+	if (waitpid(p, &st, 0) != p)
+		fail("waitpid");
+	result("getfd_reaped", syscall(SYS_pidfd_getfd, pfd, fd, 0));
+	result("kcmp_reaped", syscall(SYS_kcmp, pid, p, KCMP_FILE, 1, 1));
+	close(pfd);
+}
+
+/*
  * getpriority/setpriority on the group of a child made leader of its
  * own group: unlike our own group, it holds no foreign processes.
  */
@@ -227,6 +281,7 @@ main(int argc, char *argv[])
 	    20 - prio));
 	child_pgrp(20 - prio);
 	result("kcmp_file", syscall(SYS_kcmp, pid, pid, KCMP_FILE, 1, 1));
+	pair(pid);
 	result("get_robust_list_0", syscall(SYS_get_robust_list, 0, &ts,
 	    &ts));
 	result("capget_0", capget_pid(0));

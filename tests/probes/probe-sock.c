@@ -18,11 +18,22 @@
  * probe-sock: pids carried by unix socket credentials.
  *
  * usage: probe-sock [OUTSIDE_PID]
+ *        probe-sock serve NAME PIDFILE
+ *        probe-sock client NAME SERVER_PID
  *
  * The listening socket is autobound to a kernel-chosen abstract name,
  * so concurrent runs never collide.  send_bad_cred names OUTSIDE_PID,
  * or without it pid 1 (pid 2 if we are 1).  peerpidfd prints "ok" or
  * "-ERRNAME"; nl_pid (netlink autobind) is informational.
+ *
+ * serve (run outside any instance) listens on the abstract name NAME,
+ * writes its pid to PIDFILE, and gives its one client: a byte with its
+ * credentials; one end of a socket pair set to SO_PASSPIDFD, then a byte
+ * on the other end, so that the client's next receive on it carries an
+ * SCM_PIDFD of the server; a pidfd of itself, then its /proc/PID
+ * directory, in SCM_RIGHTS.  Then it
+ * waits for the client to hang up.  client (inside) reports what it
+ * could learn of the server: keys ending in _outside.
  */
 
 #define _GNU_SOURCE
@@ -34,6 +45,9 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include <fcntl.h>
+#include <stddef.h>
+
 #include "probe.h"
 
 #ifndef SO_PEERPIDFD
@@ -41,6 +55,12 @@
 #endif
 #ifndef P_PIDFD
 #define P_PIDFD		3
+#endif
+#ifndef SO_PASSPIDFD
+#define SO_PASSPIDFD	76
+#endif
+#ifndef SCM_PIDFD
+#define SCM_PIDFD	0x04
 #endif
 
 /* Send one byte, with SCM_CREDENTIALS naming pid if pid is not 0. */
@@ -208,6 +228,242 @@ netlink_more(int c, unsigned long port, pid_t pid)
 	close(d);
 }
 
+/* An abstract unix address for NAME. */
+static socklen_t
+abstract(struct sockaddr_un *sa, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n + 1 > sizeof(sa->sun_path))
+		fail("name too long");
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	memcpy(sa->sun_path + 1, name, n);
+	return offsetof(struct sockaddr_un, sun_path) + 1 + n;
+}
+
+/* Send one byte with fd in SCM_RIGHTS. */
+static void
+sendfd(int s, int fd)
+{
+	union {
+		char		buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr	align;
+	} u;
+	struct msghdr mh;
+	struct cmsghdr *cm;
+	struct iovec iov;
+	char b = 'f';
+
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = &b;
+	iov.iov_len = 1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = sizeof(u.buf);
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(fd));
+	if (sendmsg(s, &mh, 0) != 1)
+		fail("sendmsg SCM_RIGHTS");
+}
+
+/*
+ * Receive one byte from s; print KEY_rights (descriptors received in
+ * SCM_RIGHTS), KEY_pidfd (an SCM_PIDFD: "none", or the errno the
+ * kernel put there, or "fd") and KEY_cred (an SCM_CREDENTIALS pid, or
+ * "none"), KEY_ctrunc.  Returns the first descriptor received, or -1;
+ * *pidfd gets an SCM_PIDFD descriptor, or -1.
+ */
+static int
+recvall(int s, const char *key, int *pidfd)
+{
+	union {
+		char		buf[512];
+		struct cmsghdr	align;
+	} u;
+	struct msghdr mh;
+	struct cmsghdr *cm;
+	struct ucred uc;
+	struct iovec iov;
+	int fd, first = -1, nrights = 0, v;
+	char b, cred[32] = "none", pfd[32] = "none";
+
+	*pidfd = -1;
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = &b;
+	iov.iov_len = 1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = sizeof(u.buf);
+	if (recvmsg(s, &mh, 0) != 1)
+		fail("recvmsg");
+	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET)
+			continue;
+		if (cm->cmsg_type == SCM_RIGHTS) {
+			memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+			if (first == -1)
+				first = fd;
+			nrights += (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		} else if (cm->cmsg_type == SCM_CREDENTIALS) {
+			memcpy(&uc, CMSG_DATA(cm), sizeof(uc));
+			snprintf(cred, sizeof(cred), "%ld", (long)uc.pid);
+		} else if (cm->cmsg_type == SCM_PIDFD) {
+			memcpy(&v, CMSG_DATA(cm), sizeof(v));
+			if (v >= 0) {
+				*pidfd = v;
+				snprintf(pfd, sizeof(pfd), "fd");
+			} else
+				snprintf(pfd, sizeof(pfd), "-%s", errname(-v));
+		}
+	}
+	printf("%s_rights=%d\n", key, nrights);
+	printf("%s_pidfd=%s\n", key, pfd);
+	printf("%s_cred=%s\n", key, cred);
+	printf("%s_ctrunc=%d\n", key, (mh.msg_flags & MSG_CTRUNC) != 0);
+	return first;
+}
+
+/* What a pidfd (of the server, if it got through) lets us do. */
+static void
+use_pidfd(const char *key, int pfd)
+{
+	char k[64];
+	siginfo_t si;
+
+	snprintf(k, sizeof(k), "%s_getfd", key);
+	result(k, syscall(SYS_pidfd_getfd, pfd, 0, 0));
+	snprintf(k, sizeof(k), "%s_signal", key);
+	result(k, syscall(SYS_pidfd_send_signal, pfd, 0, NULL, 0));
+	snprintf(k, sizeof(k), "%s_waitid", key);
+	memset(&si, 0, sizeof(si));
+	result(k, waitid(P_PIDFD, pfd, &si, WEXITED | WNOHANG));
+	close(pfd);
+}
+
+/* How many pidfds this process holds (in /proc/self/fd). */
+static int
+pidfds_held(void)
+{
+	char p[64], l[64];
+	ssize_t n;
+	int fd, count = 0;
+
+	for (fd = 0; fd < 1024; fd++) {
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+		if ((n = readlink(p, l, sizeof(l) - 1)) <= 0)
+			continue;
+		l[n] = '\0';
+		count += strcmp(l, "anon_inode:[pidfd]") == 0;
+	}
+	return count;
+}
+
+/* Outside: the server of client() below. */
+static int
+serve(const char *name, const char *pidfile)
+{
+	struct sockaddr_un sa;
+	socklen_t salen = abstract(&sa, name);
+	char tmp[4096], b;
+	FILE *f;
+	int l, c, p[2], pfd, on = 1;
+
+	if ((l = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+	    bind(l, (struct sockaddr *)&sa, salen) == -1 || listen(l, 1) == -1)
+		fail("listen");
+	snprintf(tmp, sizeof(tmp), "%s.tmp", pidfile);
+	if ((f = fopen(tmp, "w")) == NULL)
+		fail("pidfile");
+	fprintf(f, "%ld\n", (long)getpid());
+	if (fclose(f) == EOF || rename(tmp, pidfile) == -1)
+		fail("pidfile");
+	if ((c = accept(l, NULL, NULL)) == -1)
+		fail("accept");
+	if (sendcred(c, getpid()) != 1)
+		fail("sendcred");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, p) == -1)
+		fail("socketpair");
+	kv("passpidfd", setsockopt(p[0], SOL_SOCKET, SO_PASSPIDFD, &on,
+	    sizeof(on)) == 0);
+	(void)setsockopt(p[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
+	sendfd(c, p[0]);
+	if (sendcred(p[1], 0) != 1)
+		fail("send pair");
+	if ((pfd = syscall(SYS_pidfd_open, getpid(), 0)) == -1)
+		fail("pidfd_open");
+	sendfd(c, pfd);
+	snprintf(tmp, sizeof(tmp), "/proc/%ld", (long)getpid());
+	if ((pfd = open(tmp, O_RDONLY | O_DIRECTORY)) == -1)
+		fail("open /proc/PID");
+	sendfd(c, pfd);
+	while (read(c, &b, 1) > 0)
+		;
+	return 0;
+}
+
+/* Inside: what a client learns of an outside server. */
+static int
+client(const char *name, long server)
+{
+	struct sockaddr_un sa;
+	socklen_t salen = abstract(&sa, name);
+	int c, q, pfd, on = 1, got;
+
+	if ((c = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+	    setsockopt(c, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) == -1 ||
+	    connect(c, (struct sockaddr *)&sa, salen) == -1)
+		fail("connect");
+	result("peercred_outside", peerpid(c));
+	result("peerpidfd_outside", getsockopt(c, SOL_SOCKET, SO_PEERPIDFD,
+	    &pfd, &salen));
+	result("pidfd_open_outside", syscall(SYS_pidfd_open, server, 0));
+	result("passpidfd_outside", setsockopt(c, SOL_SOCKET, SO_PASSPIDFD,
+	    &on, sizeof(on)));
+
+	/* The server's credentials, explicit and checked by the kernel. */
+	(void)recvall(c, "msg_cred", &pfd);
+	if (pfd != -1)
+		use_pidfd("msg_cred_pidfd", pfd);
+
+	/* The pair end set to SO_PASSPIDFD by the server. */
+	q = recvall(c, "msg_pair", &pfd);
+	if (pfd != -1)
+		use_pidfd("msg_pair_pidfd", pfd);
+	if (q == -1)
+		fail("no pair end");
+	result("pair_peercred_outside", peerpid(q));
+	result("pair_peerpidfd_outside", getsockopt(q, SOL_SOCKET,
+	    SO_PEERPIDFD, &pfd, &salen));
+	(void)recvall(q, "scm", &pfd);
+	if (pfd != -1)
+		use_pidfd("scm_pidfd", pfd);
+	close(q);
+
+	/* A pidfd of the server in SCM_RIGHTS. */
+	got = recvall(c, "rights", &pfd);
+	if (pfd != -1)
+		use_pidfd("rights_scm_pidfd", pfd);
+	if (got != -1)
+		use_pidfd("rights_pidfd", got);
+
+	/* A /proc/PID directory of the server, which signals as a pidfd. */
+	got = recvall(c, "procdir", &pfd);
+	if (got != -1) {
+		result("procdir_signal", syscall(SYS_pidfd_send_signal, got, 0,
+		    NULL, 0));
+		close(got);
+	}
+	kv("pidfds_held", pidfds_held());
+	close(c);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -219,6 +475,10 @@ main(int argc, char *argv[])
 	int sv[2], d[2], l, c, on = 1, pfd, v, st;
 	pid_t p;
 
+	if (argc == 4 && strcmp(argv[1], "serve") == 0)
+		return serve(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "client") == 0)
+		return client(argv[2], parse_long(argv[3]));
 	pid = sys_getpid();
 	kv("pid", pid);
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1 ||
@@ -292,6 +552,17 @@ main(int argc, char *argv[])
 	result("send_bad_cred", r < 0 ? -1 : 0);
 	if (r == 1)
 		kv("recv_bad_cred_pid", recvcred(d[0]));
+
+	/* A pidfd of our own, in SCM_RIGHTS, arrives whole. */
+	if ((pfd = syscall(SYS_pidfd_open, pid, 0)) == -1)
+		fail("pidfd_open");
+	sendfd(sv[1], pfd);
+	close(pfd);
+	if ((c = recvall(sv[0], "own", &pfd)) != -1) {
+		result("own_pidfd_signal", syscall(SYS_pidfd_send_signal, c, 0,
+		    NULL, 0));
+		close(c);
+	}
 
 	if ((c = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)) == -1)
 		printf("netlink=unsupported\n");
