@@ -54,10 +54,13 @@
  *
  *  - What an open resolved is checked at its exit (h_procpath_exit).
  *
- * Not yet: the same check for the path calls other than open (stat,
- * access, readlink, chdir: they can tell whether an outside pid exists
- * through a symbolic link), the other files with pids (sched, children,
- * loadavg, ns_last_pid, locks, fdinfo of pidfds), fresh procfs mounts.
+ *  - Before that, the supervisor walks the path itself (h_path.c): a
+ *    walk that meets an outside pid fails with ENOENT; one that reaches
+ *    an instance process's entry by a link or ".." is served as its
+ *    plain path.
+ *
+ * Not yet: the other files with pids (sched, children, loadavg,
+ * ns_last_pid, locks, fdinfo of pidfds).
  */
 
 enum pkind {
@@ -483,7 +486,7 @@ enum verdict
 h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 {
 	struct ppath	 pp;
-	char		 s[PATH_MAX], link[64];
+	char		 s[PATH_MAX], link[64], vpath[PATH_MAX];
 	int		 da, pa = path_args(c->c_sn, &da);
 	int		 dirfd = da < 0 ? AT_FDCWD : (int)c->c_arg[da];
 	uint64_t	 a, flags = 0;
@@ -492,9 +495,25 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 	if (c->c_arg[pa] == 0 || path_read(t, c->c_arg[pa], s,
 	    sizeof(s)) == -1)
 		return V_CONT;	/* the kernel's EFAULT */
+	if (c->c_sn == SN_open || c->c_sn == SN_openat)
+		flags = c->c_arg[c->c_sn == SN_open ? 1 : 2];
+	if (is_open(c->c_sn)) {
+		switch (path_outside(ip, t, dirfd, s, !(flags & O_NOFOLLOW),
+		    vpath, sizeof(vpath))) {
+		case 1:
+			return call_return(t, c, -ENOENT);  /* on the way */
+		case 2:
+			(void)strlcpy(s, vpath, sizeof(s));  /* where to */
+			break;
+		}
+	}
 	switch (ppath_make(ip, t, s, dirfd, &pp)) {
 	case PK_NONE:
-		return is_open(c->c_sn) ? V_EXIT : V_CONT;
+		if (!is_open(c->c_sn))
+			return V_CONT;
+		/* The string walked, not one a sibling changes after. */
+		(void)strlcpy(pp.path, s, sizeof(pp.path));
+		break;
 	case PK_SELF:
 	case PK_TSELF:
 		if (c->c_sn != SN_readlink && c->c_sn != SN_readlinkat)
