@@ -490,6 +490,11 @@ enum verdict	 h_procpath(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_procpath_exit(struct interp *, struct tracee *,
 		    struct call *);
 enum verdict	 h_getdents(struct interp *, struct tracee *, struct call *);
+/* h_path.c */
+enum verdict	 h_pathq(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_pathchk(struct interp *, struct tracee *, struct call *);
+int		 path_outside(struct interp *, struct tracee *, int,
+		    const char *, int, char *, size_t);
 
 /* h_sigfd.c */
 enum verdict	 h_signalfd(struct interp *, struct tracee *, struct call *);

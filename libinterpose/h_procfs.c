@@ -63,10 +63,12 @@
  *    readable by the kernel rather than served (through a symbolic
  *    link, /proc/self/fd/N, a path a sibling thread changed), is closed.
  *
- * Not yet: the same check for the path calls other than open (stat,
- * access, readlink, chdir: they can tell whether an outside pid exists
- * through a symbolic link), /proc/sysvipc and /proc/stat's counts,
- * fresh procfs mounts.
+ *  - Before that, the supervisor walks the path itself (h_path.c): a
+ *    walk that meets an outside pid fails with ENOENT; one that reaches
+ *    an instance process's entry by a link or ".." is served as its
+ *    plain path.
+ *
+ * Not yet: /proc/sysvipc and /proc/stat's counts.
  */
 
 enum pkind {
@@ -759,7 +761,7 @@ enum verdict
 h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 {
 	struct ppath	 pp;
-	char		 s[PATH_MAX], link[64];
+	char		 s[PATH_MAX], link[64], vpath[PATH_MAX];
 	int		 da, pa = path_args(c->c_sn, &da);
 	int		 dirfd = da < 0 ? AT_FDCWD : (int)c->c_arg[da];
 	uint64_t	 a, flags = 0;
@@ -771,9 +773,25 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 	if (path_read(t, c->c_arg[pa], s, sizeof(s)) == -1)
 		return errno == EFAULT ? V_CONT :
 		    call_deny(ip, t, c, EACCES, "path unreadable");
+	if (c->c_sn == SN_open || c->c_sn == SN_openat)
+		flags = c->c_arg[c->c_sn == SN_open ? 1 : 2];
+	if (is_open(c->c_sn)) {
+		switch (path_outside(ip, t, dirfd, s, !(flags & O_NOFOLLOW),
+		    vpath, sizeof(vpath))) {
+		case 1:
+			return call_return(t, c, -ENOENT);  /* on the way */
+		case 2:
+			(void)strlcpy(s, vpath, sizeof(s));  /* where to */
+			break;
+		}
+	}
 	switch (ppath_make(ip, t, s, dirfd, &pp)) {
 	case PK_NONE:
-		return is_open(c->c_sn) ? V_EXIT : V_CONT;
+		if (!is_open(c->c_sn))
+			return V_CONT;
+		/* The string walked, not one a sibling changes after. */
+		(void)strlcpy(pp.path, s, sizeof(pp.path));
+		break;
 	case PK_SELF:
 	case PK_TSELF:
 		if (c->c_sn != SN_readlink && c->c_sn != SN_readlinkat)

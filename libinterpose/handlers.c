@@ -76,14 +76,24 @@
 		"checked at its next trapped call"
 #define PROCPATH .enter = h_procpath, .exit = h_procpath_exit, \
 		.class = HC_PROC, .stops = 2, \
-		.how = "a path under /proc naming a pid translated, in a " \
-		"copy in scratch (outside: ENOENT); stat, status, sched, " \
+		.how = "walked by the supervisor first: a walk that meets an " \
+		"outside pid fails (ENOENT); a path under /proc naming a pid " \
+		"translated, in a copy in scratch; stat, status, sched, " \
 		"children, fdinfo, net/netlink, loadavg, locks and " \
 		"ns_last_pid opened as rewritten snapshots (ns_last_pid for " \
 		"writing: EPERM); readlink of self and thread-self answered " \
 		"(1 stop); opens checked at the exit: an outside /proc entry " \
 		"is closed, ENOENT, and so is one of those files opened " \
 		"readable unrewritten, EACCES"
+#define PATHQ	.enter = h_pathq, .class = HC_PROC, .stops = 1, \
+		.how = "the path walked by the supervisor in the caller's " \
+		"root and working directory (pids translated, an outside " \
+		"pid ENOENT, links read, magic links of the instance " \
+		"followed) and the call answered from what it found, skipped"
+#define PATHCHK	.enter = h_pathchk, .class = HC_PROC, .stops = 2, \
+		.how = "the path walked by the supervisor first (an outside " \
+		"pid: ENOENT); the kernel given a copy in scratch, or the " \
+		"path the walk found in /proc"
 #define DENY(e, why) .enter = h_deny, .class = HC_DENY, .err = (e), \
 		.stops = 1, .how = "refused (" #e "): " why
 #define FUTEXPI	.enter = h_futex, .class = HC_FUTEX, .stops = 1, \
@@ -432,19 +442,66 @@ const struct handler handlers[SN__MAX] = {
 	[SN_open] = { PROCPATH },
 	[SN_openat] = { PROCPATH },
 	[SN_openat2] = { PROCPATH },
-	[SN_stat] = { PROCPATH },
-	[SN_lstat] = { PROCPATH },
-	[SN_stat64] = { PROCPATH },
-	[SN_lstat64] = { PROCPATH },
-	[SN_newfstatat] = { PROCPATH },
-	[SN_fstatat64] = { PROCPATH },
-	[SN_statx] = { PROCPATH },
-	[SN_access] = { PROCPATH },
-	[SN_faccessat] = { PROCPATH },
-	[SN_faccessat2] = { PROCPATH },
-	[SN_readlink] = { PROCPATH },
-	[SN_readlinkat] = { PROCPATH },
-	[SN_chdir] = { PROCPATH },
+	[SN_creat] = { PATHCHK },
+	[SN_stat] = { PATHQ },
+	[SN_lstat] = { PATHQ },
+	[SN_oldstat] = { PATHQ },
+	[SN_oldlstat] = { PATHQ },
+	[SN_stat64] = { PATHQ },
+	[SN_lstat64] = { PATHQ },
+	[SN_newfstatat] = { PATHQ },
+	[SN_fstatat64] = { PATHQ },
+	[SN_statx] = { PATHQ },
+	[SN_access] = { PATHQ },
+	[SN_faccessat] = { PATHQ },
+	[SN_faccessat2] = { PATHQ },
+	[SN_readlink] = { PATHQ },
+	[SN_readlinkat] = { PATHQ },
+	[SN_chdir] = { PATHCHK },
+	[SN_chroot] = { PATHCHK },
+	[SN_inotify_add_watch] = { PATHCHK },
+	[SN_name_to_handle_at] = { PATHCHK },
+	[SN_statfs] = { PATHCHK },
+	[SN_statfs64] = { PATHCHK },
+	[SN_getxattr] = { PATHCHK },
+	[SN_lgetxattr] = { PATHCHK },
+	[SN_listxattr] = { PATHCHK },
+	[SN_llistxattr] = { PATHCHK },
+	[SN_setxattr] = { PATHCHK },
+	[SN_lsetxattr] = { PATHCHK },
+	[SN_removexattr] = { PATHCHK },
+	[SN_lremovexattr] = { PATHCHK },
+	[SN_truncate] = { PATHCHK },
+	[SN_truncate64] = { PATHCHK },
+	[SN_chmod] = { PATHCHK },
+	[SN_fchmodat] = { PATHCHK },
+	[SN_fchmodat2] = { PATHCHK },
+	[SN_chown] = { PATHCHK },
+	[SN_chown32] = { PATHCHK },
+	[SN_lchown] = { PATHCHK },
+	[SN_lchown32] = { PATHCHK },
+	[SN_fchownat] = { PATHCHK },
+	[SN_utime] = { PATHCHK },
+	[SN_utimes] = { PATHCHK },
+	[SN_futimesat] = { PATHCHK },
+	[SN_utimensat] = { PATHCHK },
+	[SN_utimensat_time64] = { PATHCHK },
+	[SN_mkdir] = { PATHCHK },
+	[SN_mkdirat] = { PATHCHK },
+	[SN_mknod] = { PATHCHK },
+	[SN_mknodat] = { PATHCHK },
+	[SN_rmdir] = { PATHCHK },
+	[SN_unlink] = { PATHCHK },
+	[SN_unlinkat] = { PATHCHK },
+	[SN_rename] = { PATHCHK },
+	[SN_renameat] = { PATHCHK },
+	[SN_renameat2] = { PATHCHK },
+	[SN_link] = { PATHCHK },
+	[SN_linkat] = { PATHCHK },
+	[SN_symlink] = { PATHCHK },
+	[SN_symlinkat] = { PATHCHK },
+	[SN_swapon] = { PATHCHK },
+	[SN_swapoff] = { PATHCHK },
 	[SN_getdents64] = { .enter = h_getdents, .class = HC_PROC, .stops = 1,
 	    .how = "of /proc or /proc/PID/task: done by the supervisor on "
 	    "its copy of the descriptor, the instance's entries renamed to "
@@ -460,6 +517,20 @@ const struct handler handlers[SN__MAX] = {
 	[SN_acct] = { DENY(EPERM, "records carry real pids") },
 	[SN_bpf] = { DENY(EPERM, "programs see real pids") },
 	[SN_fanotify_init] = { DENY(EPERM, "events carry real pids") },
+	[SN_mount] = { DENY(EPERM, "a new or bound procfs shows every "
+	    "process") },
+	[SN_umount] = { DENY(EPERM, "mounts are the host's") },
+	[SN_umount2] = { DENY(EPERM, "mounts are the host's") },
+	[SN_pivot_root] = { DENY(EPERM, "mounts are the host's") },
+	[SN_open_tree] = { DENY(EPERM, "as mount") },
+	[SN_move_mount] = { DENY(EPERM, "as mount") },
+	[SN_fsopen] = { DENY(EPERM, "as mount") },
+	[SN_fsconfig] = { DENY(EPERM, "as mount") },
+	[SN_fsmount] = { DENY(EPERM, "as mount") },
+	[SN_fspick] = { DENY(EPERM, "as mount") },
+	[SN_mount_setattr] = { DENY(EPERM, "as mount") },
+	[SN_quotactl] = { DENY(EPERM, "its path is walked by the kernel") },
+	[SN_uselib] = { DENY(ENOSYS, "its path is walked by the kernel") },
 };
 
 const char *const hclass_names[HC__MAX] = {

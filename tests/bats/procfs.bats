@@ -103,3 +103,82 @@ numeric() {
 	[ "${lines[2]:-}" = "Pid:	1" ] || fail_note "status in task/1: ${lines[2]:-} (want Pid: 1)"
 	verdict
 }
+
+# every_result_is WANT: every CALL=RESULT line of $output (path= lines
+# aside) is CALL=WANT, and there is at least one.
+every_result_is() {
+	local l n=0
+	for l in "${lines[@]}"; do
+		[[ $l == path=* ]] && continue
+		n=$((n + 1))
+		[ "${l#*=}" = "$1" ] || fail_note "$l (want $1)"
+	done
+	[ "$n" -gt 0 ] || fail_note "no result in the output"
+}
+
+@test "no path call finds an outside process through a link, .., a descriptor or a magic link" {
+	start_outside
+	local t=$BATS_TEST_TMPDIR
+	ln -s /proc "$t/p"
+	ln -s "/proc/$OUT" "$t/o"
+	ln -s "../p/$OUT" "$t/r"
+	mkdir "$t/d"
+	# stat, statx, access, readlink, statfs, xattrs, inotify, handles,
+	# mkdir, chmod, truncate, utimensat, open, chdir, and the i386
+	# stat, stat64, oldstat, access, readlink, chdir via int $0x80.
+	probe path "$t/p/$OUT" "$t/p/$OUT/" "$t/o/" "$t/d/../r/status" \
+	    "/proc/self/../$OUT" "/proc/1/task/../../$OUT/status" \
+	    "$t/p/1/../$OUT/cwd" "$t/p/$OUT/root/" "$t/p/$OUT/../self" \
+	    "/proc/$OUT/task/$OUT/../../1" "/proc/thread-self/../../../$OUT"
+	check_status 0
+	every_result_is -ENOENT
+	probe path -d /proc "$OUT" "$OUT/status" "./$OUT/.."
+	check_status 0
+	every_result_is -ENOENT
+	probe path -d "$t/p" "$OUT" "1/../$OUT/exe"
+	check_status 0
+	every_result_is -ENOENT
+	# The same for a pid that cannot exist.
+	probe path "$t/p/99999999/" "$t/p/99999999/../self"
+	check_status 0
+	every_result_is -ENOENT
+	check_outside_untouched
+	verdict
+}
+
+@test "the instance's own processes are found through links, .. and magic links" {
+	local t=$BATS_TEST_TMPDIR
+	ln -s /proc "$t/p"
+	inst -- bash -c "cat <(echo subst); readlink /proc/self/../1/cwd; cd $t/p/1/task/1 && readlink /proc/self/cwd; cd /tmp; test -d $t/p/1/task/1 && echo task=ok; stat -L -c %F /dev/fd/0 $t/p/self/fd/0; readlink /proc/1/root; grep -c . $t/p/\$\$/../1/comm; stat -c %F $t/p/99 2>&1 | grep -o 'No such file'; exec readlink $t/p/self"
+	check_status 0
+	[ "${lines[0]:-}" = subst ] || fail_note "process substitution: ${lines[0]:-} (want subst)"
+	[ "${lines[1]:-}" = "$t" ] || fail_note "readlink /proc/self/../1/cwd: ${lines[1]:-} (want $t)"
+	[ "${lines[2]:-}" = /proc/1/task/1 ] || fail_note "cwd after cd through a link: ${lines[2]:-} (want /proc/1/task/1)"
+	[ "${lines[3]:-}" = task=ok ] || fail_note "task/1 through a link: ${lines[3]:-}"
+	[ "${lines[4]:-}" = "character special file" ] || fail_note "stat -L /dev/fd/0: ${lines[4]:-} (want character special file)"
+	[ "${lines[5]:-}" = "character special file" ] || fail_note "stat -L of fd/0 through a link: ${lines[5]:-}"
+	[ "${lines[6]:-}" = / ] || fail_note "readlink /proc/1/root: ${lines[6]:-} (want /)"
+	[ "${lines[7]:-}" = 1 ] || fail_note "comm of 1 through a link and ..: ${lines[7]:-} (want 1 line)"
+	[ "${lines[8]:-}" = "No such file" ] || fail_note "pid 99 through a link exists: ${lines[8]:-} (want No such file)"
+	[ "${lines[9]:-}" = 1 ] || fail_note "readlink of self through a link: ${lines[9]:-} (want 1)"
+	verdict
+}
+
+@test "mount, open_tree, fsopen, fspick, mount_setattr, move_mount and umount2 are refused" {
+	mkdir "$BATS_TEST_TMPDIR/m"
+	probe path -m "$BATS_TEST_TMPDIR/m"
+	check_status 0
+	every_result_is -EPERM
+	! grep -q " $BATS_TEST_TMPDIR/m " /proc/self/mounts || fail_note "a mount appeared on $BATS_TEST_TMPDIR/m"
+	verdict
+}
+
+# cat fstat()s what it opened: newfstatat(fd, "", AT_EMPTY_PATH).
+@test "the other files of a process read as on the host (comm, cmdline, fstat of them)" {
+	inst -- sh -c 'sleep 100 & cat /proc/$!/comm; tr "\0" " " </proc/$!/cmdline; echo; exec cat /proc/self/comm'
+	check_status 0
+	[ "${lines[0]:-}" = sleep ] || fail_note "comm of 2: ${lines[0]:-} (want sleep)"
+	[ "${lines[1]:-}" = "sleep 100 " ] || fail_note "cmdline of 2: ${lines[1]:-}"
+	[ "${lines[2]:-}" = cat ] || fail_note "cat /proc/self/comm: ${lines[2]:-} (want cat)"
+	verdict
+}

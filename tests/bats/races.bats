@@ -66,3 +66,15 @@ race() {
 	check_outside_untouched
 	verdict
 }
+
+@test "stat, statx, access: a racing /proc path never finds the outside process" {
+	N=10000
+	race procstat
+	verdict
+}
+
+@test "stat, statx, readlink, access: a link swapped to the outside process never finds it" {
+	N=10000
+	race procswap
+	verdict
+}

@@ -18,7 +18,8 @@
  * probe-race: time-of-check/time-of-use races on pids passed in memory.
  *
  * usage: probe-race WHAT OUTSIDE_PID [N]	WHAT: capget ownerex
- *						scmcreds clone3 procopen;
+ *						scmcreds clone3 procopen
+ *						procstat procswap;
  *						N 10000
  *
  * A second thread keeps flipping a word of the call's memory argument
@@ -35,11 +36,19 @@
  *	       (untraced_children; always 0 when parent_traced=0)
  *   procopen  open() of /proc/self/cmdline, the pid part flipping to the
  *	       outsider's: a cmdline that is not ours was read
+ *   procstat  as procopen with stat, statx and access of /proc/PID/
+ *	       (PID the flipping field): success on an inode that is not
+ *	       ours, or access succeeding while stat said ENOENT
+ *   procswap  a symbolic link renamed back and forth between one to
+ *	       /proc/self and one to /proc/OUTSIDE_PID by the racer; stat,
+ *	       statx, readlink and access through it: a result that is not
+ *	       ours, or a success where ENOENT was due
  * Natively outside_effect is normally > 0; in an instance it must be 0.
  */
 
 #define _GNU_SOURCE
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -326,6 +335,154 @@ race_procopen(void)
 	finish();
 }
 
+/* The inode of /proc/self, and what a result through the race means. */
+static ino_t	 own_ino;
+
+static void
+stat_tally(int r, ino_t ino)
+{
+	int	 e = errno;
+
+	tally(r);
+	if ((r == 0 && ino != own_ino) || (r == -1 && e != ENOENT))
+		effect++;
+}
+
+/* stat, statx, access of "/proc/" + the flipping field + "/". */
+static void
+race_procstat(void)
+{
+	char		 field[32];
+	struct stat	 st;
+	struct statx	 sx;
+	long		 i;
+	int		 r;
+
+	if (stat("/proc/self/", &st) == -1)
+		fail("stat");
+	own_ino = st.st_ino;
+	memcpy(procpath, "/proc///", 8);
+	memcpy(procpath + 16, "/", 2);
+	memcpy(&path_own, "self////", 8);
+	(void)snprintf(field, sizeof(field), "%ld////////", out);
+	memcpy(&path_out, field, 8);
+	memcpy(procpath + 8, &path_own, 8);
+	stop = 0;
+	if (pthread_create(&racer_thread, NULL, path_racer, NULL) != 0)
+		fail("pthread_create");
+	for (i = 0; i < n; i++) {
+		switch (i % 3) {
+		case 0:
+			r = stat(procpath, &st);
+			stat_tally(r, st.st_ino);
+			break;
+		case 1:
+			r = statx(AT_FDCWD, procpath, 0, STATX_INO, &sx);
+			stat_tally(r, (ino_t)sx.stx_ino);
+			break;
+		default:
+			/* Both answers are "exists" for us: count it once. */
+			r = access(procpath, F_OK);
+			stat_tally(r, own_ino);
+			break;
+		}
+	}
+	finish();
+}
+
+static char	 swapdir[64];
+
+/* Rename two links over one another: "l" points at ours, then theirs. */
+static void *
+swap_racer(void *arg)
+{
+	char	 a[96], b[96], l[96];
+
+	(void)arg;
+	(void)snprintf(a, sizeof(a), "%s/a", swapdir);
+	(void)snprintf(b, sizeof(b), "%s/b", swapdir);
+	(void)snprintf(l, sizeof(l), "%s/l", swapdir);
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		(void)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, l,
+		    RENAME_EXCHANGE);
+		(void)syscall(SYS_renameat2, AT_FDCWD, b, AT_FDCWD, l,
+		    RENAME_EXCHANGE);
+	}
+	return NULL;
+}
+
+/*
+ * Through a link that a racer swaps between /proc/self and the
+ * outsider's entry: every success must be ours.
+ */
+static void
+race_procswap(void)
+{
+	char		 p[96], own[128], buf[128];
+	struct stat	 st;
+	struct statx	 sx;
+	ssize_t		 len;
+	long		 i;
+	int		 r;
+
+	if (stat("/proc/self/", &st) == -1)
+		fail("stat");
+	own_ino = st.st_ino;
+	(void)snprintf(swapdir, sizeof(swapdir), "/tmp/probe-race.%ld", pid);
+	if (mkdir(swapdir, 0700) == -1)
+		fail("mkdir");
+	(void)snprintf(p, sizeof(p), "%s/a", swapdir);
+	(void)snprintf(own, sizeof(own), "/proc/%ld", pid);
+	if (symlink(own, p) == -1)
+		fail("symlink");
+	(void)snprintf(p, sizeof(p), "%s/b", swapdir);
+	(void)snprintf(buf, sizeof(buf), "/proc/%ld", out);
+	if (symlink(buf, p) == -1)
+		fail("symlink");
+	(void)snprintf(p, sizeof(p), "%s/l", swapdir);
+	if (symlink(own, p) == -1)
+		fail("symlink");
+	stop = 0;
+	if (pthread_create(&racer_thread, NULL, swap_racer, NULL) != 0)
+		fail("pthread_create");
+	(void)snprintf(p, sizeof(p), "%s/l/", swapdir);
+	for (i = 0; i < n; i++) {
+		switch (i % 4) {
+		case 0:
+			r = stat(p, &st);
+			stat_tally(r, st.st_ino);
+			break;
+		case 1:
+			r = statx(AT_FDCWD, p, 0, STATX_INO, &sx);
+			stat_tally(r, (ino_t)sx.stx_ino);
+			break;
+		case 2:
+			/* readlink of l/exe: ours is this probe. */
+			(void)snprintf(buf, sizeof(buf), "%s/l/exe", swapdir);
+			len = readlink(buf, own, sizeof(own) - 1);
+			stat_tally(len < 0 ? -1 : 0, own_ino);
+			if (len > 0) {
+				own[len] = '\0';
+				if (strstr(own, "probe-race") == NULL)
+					effect++;
+			}
+			break;
+		default:
+			r = access(p, F_OK);
+			stat_tally(r, own_ino);
+			break;
+		}
+	}
+	finish();
+	(void)snprintf(p, sizeof(p), "%s/a", swapdir);
+	(void)unlink(p);
+	(void)snprintf(p, sizeof(p), "%s/b", swapdir);
+	(void)unlink(p);
+	(void)snprintf(p, sizeof(p), "%s/l", swapdir);
+	(void)unlink(p);
+	(void)rmdir(swapdir);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -348,6 +505,10 @@ main(int argc, char *argv[])
 		fn = race_clone3;
 	else if (strcmp(argv[1], "procopen") == 0)
 		fn = race_procopen;
+	else if (strcmp(argv[1], "procstat") == 0)
+		fn = race_procstat;
+	else if (strcmp(argv[1], "procswap") == 0)
+		fn = race_procswap;
 	else
 		fail("unknown_race");
 	val_own = pid;

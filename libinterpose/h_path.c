@@ -1,0 +1,950 @@
+/*
+ * Copyright (c) 2026 The mult developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+#include "config.h"
+
+#include <sys/queue.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/tree.h>
+#include <sys/types.h>
+
+#include <linux/magic.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "interpose.h"
+#include "extern.h"
+
+/*
+ * Path calls decided on the supervisor's own resolution of the path.
+ *
+ * A string check cannot say where the kernel's walk of a path goes: a
+ * symbolic link the instance made, a "..", a directory descriptor, a
+ * sibling thread rewriting the string after the check, all lead it
+ * elsewhere.  So the supervisor walks the path itself, one component at
+ * a time on descriptors of its own (O_PATH, never following a link it
+ * has not read), in the task's context: from the task's root, working
+ * directory or directory descriptor, a ".." stopping at its root.  In
+ * procfs, a pid component is translated from virtual to real as the
+ * walk meets it; a pid the instance does not have stops the walk with
+ * ENOENT, whatever follows it, exactly as for a pid that does not exist.
+ * Magic links (/proc/N/cwd, root, fd/M, exe) of the instance's processes
+ * are followed by opening them; where they land is checked again.
+ *
+ * The walk is the only walk: for the calls that only ask (the stat
+ * family, statx, access, readlink) the answer is taken from the object
+ * the walk ended on, written in the instance's buffer, and the call is
+ * skipped (one stop, as before; nothing left for a racing thread).  For
+ * the calls that act (chdir, inotify_add_watch, ...) the walk decides
+ * (ENOENT if it met an outside pid) and the kernel runs the call on a
+ * copy of the string in scratch, or of the walk's procfs path: between
+ * the two walks, a directory replaced by a symbolic link can still lead
+ * the kernel's walk elsewhere (see CAVEATS).
+ *
+ * The walk uses the supervisor's credentials; a supervisor that cannot
+ * open the task's /proc entries (an unprivileged one, the task made
+ * itself non-dumpable) falls back to the string checks of h_procfs.c.
+ */
+
+#define PW_FOLLOW	0x01	/* follow a link in the last component */
+#define PW_PARENT	0x02	/* the last component may be missing */
+
+struct pwalk {
+	int	 w_root;	/* the task's root */
+	int	 w_cur;		/* where the walk is */
+	dev_t	 w_rdev;	/* the root's identity */
+	ino_t	 w_rino;
+	dev_t	 w_dev;		/* w_cur's device, and */
+	int	 w_proc;	/* whether it is procfs */
+	struct stat	 w_st;		/* w_cur's */
+	int	 w_links;	/* links followed */
+	int	 w_inproc;	/* the walk went through procfs */
+	int	 w_last;	/* it stopped at the last component */
+	int	 w_atroot;	/* the last is in the root of procfs */
+	char	 w_name[NAME_MAX + 1];	/* the last component */
+};
+
+/* Identity of where procfs lies relative to its mount: see proc_pos(). */
+enum ppos {
+	PP_OTHER,	/* in procfs, not a pid directory or under one */
+	PP_ROOT,	/* the root of procfs */
+	PP_TASKS,	/* /proc/R/task */
+	PP_PID,		/* /proc/R or under it */
+	PP_UNKNOWN	/* a procfs the supervisor does not see at /proc */
+};
+
+/*
+ * Where descriptor fd (in procfs) is: its process in *r, PP_TASKS with
+ * r, PP_PID with r (and its thread in *tid, 0 if none) if it lies in
+ * /proc/R.
+ */
+static enum ppos
+proc_pos(int fd, pid_t *r, pid_t *tid)
+{
+	char	 p[64], l[PATH_MAX];
+	ssize_t	 n;
+	int	 k = -1, j = -1, v;
+
+	*r = *tid = 0;
+	(void)snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	if ((n = readlink(p, l, sizeof(l) - 1)) == -1)
+		return PP_UNKNOWN;
+	l[n] = '\0';
+	if (strcmp(l, "/proc") == 0)
+		return PP_ROOT;
+	if (strncmp(l, "/proc/", 6) != 0)
+		return PP_UNKNOWN;
+	if (sscanf(l, "/proc/%d%n", &v, &k) != 1 || k < 0)
+		return PP_OTHER;
+	*r = v;
+	if (sscanf(l + k, "/task%n", &j) == 0 && j > 0 && l[k + j] == '\0')
+		return PP_TASKS;
+	j = -1;
+	if (sscanf(l + k, "/task/%d%n", &v, &j) == 1 && j > 0)
+		*tid = v;
+	return PP_PID;
+}
+
+/* Is real process r (thread tid, if not 0) one of the instance's? */
+static int
+proc_ours(struct interp *ip, pid_t r, pid_t tid)
+{
+	struct vid	*id;
+	struct tracee	*u;
+
+	if ((id = vmap_real(&ip->i_vmap, r)) == NULL || id->v_gone ||
+	    id->v_virt == 0)
+		return 0;
+	if (tid == 0 || tid == r)
+		return 1;
+	return (u = tracee_find(ip, tid)) != NULL && u->t_proc != NULL &&
+	    u->t_proc->p_pid->v_real == r;
+}
+
+static pid_t
+name_pid(const char *s)
+{
+	long	 v = 0;
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (i >= 9 || !isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return i == 0 ? -1 : (pid_t)v;
+}
+
+/*
+ * Make w_cur descriptor fd (owned by the walk from now on), learning
+ * whether it is in procfs.  Returns 0, or -errno: it is an outside
+ * process's entry, ENOENT.
+ */
+static int
+walk_set(struct interp *ip, struct pwalk *w, int fd, const struct stat *st)
+{
+	struct statfs	 sf;
+	pid_t		 r, tid;
+	enum ppos	 pp;
+
+	if (w->w_cur != -1 && w->w_cur != fd)
+		close(w->w_cur);
+	w->w_cur = fd;
+	w->w_st = *st;
+	if (st->st_dev != w->w_dev) {
+		w->w_dev = st->st_dev;
+		w->w_proc = fstatfs(fd, &sf) == 0 &&
+		    sf.f_type == PROC_SUPER_MAGIC;
+	}
+	if (!w->w_proc)
+		return 0;
+	w->w_inproc = 1;
+	pp = proc_pos(fd, &r, &tid);
+	if (pp == PP_UNKNOWN && st->st_ino == 1)
+		return 0;	/* the root of another procfs mount */
+	if (pp == PP_UNKNOWN || ((pp == PP_PID || pp == PP_TASKS) &&
+	    !proc_ours(ip, r, tid)))
+		return -ENOENT;
+	return 0;
+}
+
+/*
+ * The name of the next component of *s, in name (NAME_MAX or
+ * ENAMETOOLONG), *s moved past it.  Returns its length, 0 at the end.
+ * *slash: a slash follows it.
+ */
+static int
+walk_next(const char **s, char *name, int *slash)
+{
+	const char	*p = *s;
+	size_t		 n;
+
+	while (*p == '/')
+		p++;
+	n = strcspn(p, "/");
+	if (n > NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(name, p, n);
+	name[n] = '\0';
+	p += n;
+	*slash = *p == '/';
+	*s = p;
+	return (int)n;
+}
+
+/* Open what the task names as its root, working directory or fd. */
+static int
+task_open(pid_t tid, const char *what, int fd)
+{
+	char	 p[64];
+
+	if (fd == AT_FDCWD)
+		(void)snprintf(p, sizeof(p), "/proc/%d/%s", (int)tid, what);
+	else
+		(void)snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tid, fd);
+	return open(p, O_PATH | O_CLOEXEC);
+}
+
+
+/*
+ * Walk path, relative to dirfd (AT_FDCWD: the working directory) of task
+ * t.  Returns an O_PATH descriptor of what it names (the caller closes
+ * it), or -errno as the kernel's walk would fail; -ENOENT as well if it
+ * met an outside process's /proc entry (w_inproc is 2 then), -EAGAIN if
+ * the supervisor cannot walk for this task.  With PW_PARENT, a missing
+ * last component is no error: its directory is returned, w_last set.
+ */
+static int
+path_walk(struct interp *ip, struct tracee *t, int dirfd, const char *path,
+    int flags, struct pwalk *w)
+{
+	char		 buf[2][PATH_MAX + 1], name[NAME_MAX + 1];
+	char		 link[PATH_MAX + 1];
+	const char	*s = path;
+	struct stat	 st;
+	ssize_t		 ll;
+	size_t		 len;
+	pid_t		 r, tid, v;
+	enum ppos	 pp;
+	int		 n, slash, fd, e, cur = 0, follow, mustdir = 0;
+
+	memset(w, 0, sizeof(*w));
+	w->w_cur = -1;
+	w->w_dev = (dev_t)-1;
+	if ((w->w_root = task_open(t->t_tid, "root", AT_FDCWD)) == -1)
+		return -EAGAIN;
+	if (fstat(w->w_root, &st) == -1) {
+		close(w->w_root);
+		return -EAGAIN;
+	}
+	w->w_rdev = st.st_dev;
+	w->w_rino = st.st_ino;
+	if (*s == '/')
+		fd = dup(w->w_root);
+	else if ((fd = task_open(t->t_tid, "cwd", dirfd)) == -1) {
+		e = dirfd == AT_FDCWD || errno == EACCES || errno == EPERM ?
+		    -EAGAIN : -EBADF;
+		goto fail;
+	}
+	if (fd == -1 || fstat(fd, &st) == -1) {
+		if (fd != -1)
+			close(fd);
+		e = -EAGAIN;
+		goto fail;
+	}
+	if (walk_set(ip, w, fd, &st) < 0)
+		goto outside;
+	for (;;) {
+		if ((n = walk_next(&s, name, &slash)) < 0) {
+			e = n;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		if (!S_ISDIR(w->w_st.st_mode)) {
+			e = -ENOTDIR;
+			goto fail;
+		}
+		mustdir = slash;
+		follow = slash || *s != '\0' || (flags & PW_FOLLOW);
+		if (strcmp(name, ".") == 0)
+			continue;
+		if (strcmp(name, "..") == 0 && w->w_st.st_dev == w->w_rdev &&
+		    w->w_st.st_ino == w->w_rino)
+			continue;	/* the task's root: no way up */
+		if (w->w_proc && strcmp(name, "..") != 0) {
+			pp = proc_pos(w->w_cur, &r, &tid);
+			v = name_pid(name);
+			if (pp == PP_ROOT && follow &&
+			    (strcmp(name, "self") == 0 ||
+			    strcmp(name, "thread-self") == 0)) {
+				/* Its text, with the virtual ids. */
+				if (name[4] == '\0')
+					(void)snprintf(link, sizeof(link), "%d",
+					    (int)t->t_proc->p_pid->v_virt);
+				else
+					(void)snprintf(link, sizeof(link),
+					    "%d/task/%d",
+					    (int)t->t_proc->p_pid->v_virt,
+					    (int)t->t_id->v_virt);
+				ll = (ssize_t)strlen(link);
+				goto text;
+			}
+			if (pp == PP_UNKNOWN && v >= 0)
+				goto outside;
+			if (pp == PP_ROOT && v >= 0) {
+				struct proc *p = proc_byvpid(ip, v);
+
+				if (p == NULL || (p->p_flags & P_GONE))
+					goto outside;
+				(void)snprintf(name, sizeof(name), "%d",
+				    (int)p->p_pid->v_real);
+			} else if (pp == PP_TASKS && v >= 0) {
+				struct vid *id = vmap_virt(&ip->i_vmap, v);
+
+				if (id == NULL || !proc_ours(ip, r, id->v_real))
+					goto outside;
+				(void)snprintf(name, sizeof(name), "%d",
+				    (int)id->v_real);
+			}
+		}
+		w->w_atroot = w->w_proc && *s == '\0' &&
+		    proc_pos(w->w_cur, &r, &tid) == PP_ROOT;
+		(void)strlcpy(w->w_name, name, sizeof(w->w_name));
+		if ((fd = openat(w->w_cur, name, O_PATH | O_NOFOLLOW |
+		    O_CLOEXEC)) == -1) {
+			e = -errno;
+			if (e == -ENOENT && (flags & PW_PARENT) && *s == '\0') {
+				w->w_last = 1;
+				break;
+			}
+			goto fail;
+		}
+		if (fstat(fd, &st) == -1) {
+			e = -errno;
+			close(fd);
+			goto fail;
+		}
+		if (S_ISLNK(st.st_mode) && follow && w->w_proc &&
+		    proc_pos(w->w_cur, &r, &tid) != PP_ROOT) {
+			/* A magic link: opened, where it lands checked. */
+			close(fd);
+			if ((fd = openat(w->w_cur, name, O_PATH |
+			    O_CLOEXEC)) == -1) {
+				e = -errno;
+				goto fail;
+			}
+			if (fstat(fd, &st) == -1) {
+				e = -errno;
+				close(fd);
+				goto fail;
+			}
+		} else if (S_ISLNK(st.st_mode) && follow) {
+			ll = readlinkat(fd, "", link, sizeof(link) - 1);
+			close(fd);
+			if (ll <= 0) {
+				e = ll == 0 ? -ENOENT : -errno;
+				goto fail;
+			}
+ text:
+			link[ll] = '\0';
+			if (++w->w_links > 40) {
+				e = -ELOOP;
+				goto fail;
+			}
+			len = strlen(s);
+			if ((size_t)ll + 1 + len >= sizeof(buf[0])) {
+				e = -ENAMETOOLONG;
+				goto fail;
+			}
+			(void)snprintf(buf[cur], sizeof(buf[cur]), "%s%s%s",
+			    link, len > 0 || slash ? "/" : "", s);
+			s = buf[cur];
+			cur ^= 1;
+			if (*link == '/') {
+				if ((fd = dup(w->w_root)) == -1 ||
+				    fstat(fd, &st) == -1) {
+					e = -EAGAIN;
+					if (fd != -1)
+						close(fd);
+					goto fail;
+				}
+				if (walk_set(ip, w, fd, &st) < 0)
+					goto outside;
+			}
+			continue;
+		}
+		if (walk_set(ip, w, fd, &st) < 0)
+			goto outside;
+	}
+	if (mustdir && !w->w_last && !S_ISDIR(w->w_st.st_mode)) {
+		e = -ENOTDIR;
+		goto fail;
+	}
+	close(w->w_root);
+	fd = w->w_cur;
+	w->w_cur = -1;
+	return fd;
+ outside:
+	w->w_inproc = 2;
+	e = -ENOENT;
+ fail:
+	if (w->w_cur != -1)
+		close(w->w_cur);
+	close(w->w_root);
+	w->w_cur = -1;
+	return e;
+}
+
+/* Read the path argument at addr into buf.  Returns 0 or -errno. */
+static int
+path_get(struct tracee *t, uint64_t addr, char *buf, size_t len)
+{
+	size_t	 i, chunk;
+
+	if (addr == 0)
+		return -EFAULT;
+	for (i = 0; i < len; i += chunk) {
+		chunk = 256 - ((addr + i) % 256);
+		if (chunk > len - i)
+			chunk = len - i;
+		if (mem_read(t->t_tid, addr + i, buf + i, chunk) == -1)
+			return -EFAULT;
+		if (memchr(buf + i, '\0', chunk) != NULL)
+			return 0;
+	}
+	return -ENAMETOOLONG;
+}
+
+/* uid and gid as 16 bits, as the kernel's SET_UID: 65534 if too big. */
+static uint16_t
+low16(uint32_t v)
+{
+	return v > 0xffff ? 65534 : (uint16_t)v;
+}
+
+static void
+put32(uint8_t *b, size_t off, uint64_t v)
+{
+	uint32_t	 x = (uint32_t)v;
+
+	memcpy(b + off, &x, 4);
+}
+
+static void
+put64(uint8_t *b, size_t off, uint64_t v)
+{
+	memcpy(b + off, &v, 8);
+}
+
+/*
+ * st in the layout of the call (sn, in the task's ABI) in b.  Returns
+ * its size, or -EOVERFLOW as the kernel.
+ */
+static int
+stat_layout(int sn, int compat, const struct stat *st, uint8_t *b)
+{
+	uint16_t	 h[8];
+
+	if (!compat) {
+		memcpy(b, st, sizeof(*st));	/* the kernel's struct stat */
+		return (int)sizeof(*st);
+	}
+	memset(b, 0, 96);
+	switch (sn) {
+	case SN_stat64:
+	case SN_lstat64:
+	case SN_fstatat64:
+		put64(b, 0, st->st_dev);
+		put32(b, 12, st->st_ino);
+		put32(b, 16, st->st_mode);
+		put32(b, 20, st->st_nlink);
+		put32(b, 24, st->st_uid);
+		put32(b, 28, st->st_gid);
+		put64(b, 32, st->st_rdev);
+		put64(b, 44, (uint64_t)st->st_size);
+		put32(b, 52, (uint64_t)st->st_blksize);
+		put64(b, 56, (uint64_t)st->st_blocks);
+		put32(b, 64, (uint64_t)st->st_atim.tv_sec);
+		put32(b, 68, (uint64_t)st->st_atim.tv_nsec);
+		put32(b, 72, (uint64_t)st->st_mtim.tv_sec);
+		put32(b, 76, (uint64_t)st->st_mtim.tv_nsec);
+		put32(b, 80, (uint64_t)st->st_ctim.tv_sec);
+		put32(b, 84, (uint64_t)st->st_ctim.tv_nsec);
+		put64(b, 88, st->st_ino);
+		return 96;
+	case SN_stat:
+	case SN_lstat:
+		if (st->st_ino > UINT32_MAX || st->st_nlink > UINT16_MAX ||
+		    (uint64_t)st->st_size > INT32_MAX)
+			return -EOVERFLOW;
+		put32(b, 0, st->st_dev);
+		put32(b, 4, st->st_ino);
+		h[0] = (uint16_t)st->st_mode;
+		h[1] = (uint16_t)st->st_nlink;
+		h[2] = low16(st->st_uid);
+		h[3] = low16(st->st_gid);
+		memcpy(b + 8, h, 8);
+		put32(b, 16, st->st_rdev);
+		put32(b, 20, (uint64_t)st->st_size);
+		put32(b, 24, (uint64_t)st->st_blksize);
+		put32(b, 28, (uint64_t)st->st_blocks);
+		put32(b, 32, (uint64_t)st->st_atim.tv_sec);
+		put32(b, 36, (uint64_t)st->st_atim.tv_nsec);
+		put32(b, 40, (uint64_t)st->st_mtim.tv_sec);
+		put32(b, 44, (uint64_t)st->st_mtim.tv_nsec);
+		put32(b, 48, (uint64_t)st->st_ctim.tv_sec);
+		put32(b, 52, (uint64_t)st->st_ctim.tv_nsec);
+		return 64;
+	default:	/* oldstat, oldlstat: struct __old_kernel_stat */
+		if (st->st_ino > UINT16_MAX || st->st_nlink > UINT16_MAX)
+			return -EOVERFLOW;
+		h[0] = (uint16_t)((major(st->st_dev) << 8) |
+		    minor(st->st_dev));
+		h[1] = (uint16_t)st->st_ino;
+		h[2] = (uint16_t)st->st_mode;
+		h[3] = (uint16_t)st->st_nlink;
+		h[4] = low16(st->st_uid);
+		h[5] = low16(st->st_gid);
+		h[6] = (uint16_t)((major(st->st_rdev) << 8) |
+		    minor(st->st_rdev));
+		h[7] = 0;
+		memcpy(b, h, 16);
+		put32(b, 16, (uint64_t)st->st_size);
+		put32(b, 20, (uint64_t)st->st_atim.tv_sec);
+		put32(b, 24, (uint64_t)st->st_mtim.tv_sec);
+		put32(b, 28, (uint64_t)st->st_ctim.tv_sec);
+		return 32;
+	}
+}
+
+/*
+ * The text of a link in procfs as the instance reads it: pids real to
+ * virtual in "/proc/R[/task/T]..." and, for the links at the root of
+ * procfs (self, thread-self), in "R[/task/T]".
+ */
+static void
+link_virtual(struct interp *ip, char *l, size_t len)
+{
+	char	 out[PATH_MAX + 1];
+	int	 r, t, k = -1, j = -1;
+	const char *p = l;
+
+	if (strncmp(l, "/proc/", 6) == 0)
+		p = l + 6;
+	if (sscanf(p, "%d%n", &r, &k) != 1 || k <= 0 ||
+	    (p[k] != '\0' && p[k] != '/'))
+		return;
+	if (sscanf(p + k, "/task/%d%n", &t, &j) == 1 && j > 0 &&
+	    (p[k + j] == '\0' || p[k + j] == '/'))
+		(void)snprintf(out, sizeof(out), "%.*s%d/task/%d%s",
+		    (int)(p - l), l, (int)pid_out(ip, r), (int)pid_out(ip, t),
+		    p + k + j);
+	else
+		(void)snprintf(out, sizeof(out), "%.*s%d%s", (int)(p - l), l,
+		    (int)pid_out(ip, r), p + k);
+	(void)strlcpy(l, out, len);
+}
+
+/*
+ * The stat family, statx, access, faccessat(2), readlink(at): walked
+ * here, answered from what the walk found, the call skipped.
+ */
+enum verdict
+h_pathq(struct interp *ip, struct tracee *t, struct call *c)
+{
+	struct pwalk	 w;
+	struct stat	 st;
+	struct statx	 sx;
+	char		 s[PATH_MAX], l[PATH_MAX + 1];
+	uint8_t		 b[256];
+	int		 sn = c->c_sn, compat = c->c_pers->p_compat;
+	int		 dirfd = AT_FDCWD, pa = 0, flags = 0, wf = PW_FOLLOW;
+	int		 fd, e, n;
+	uint64_t	 out;
+	int64_t		 cap;
+	ssize_t		 ll;
+
+	switch (sn) {
+	case SN_lstat:
+	case SN_lstat64:
+	case SN_oldlstat:
+		wf = 0;
+		/* FALLTHROUGH */
+	case SN_stat:
+	case SN_stat64:
+	case SN_oldstat:
+	case SN_access:
+		break;
+	case SN_readlink:
+		wf = 0;
+		break;
+	case SN_newfstatat:
+	case SN_fstatat64:
+		flags = (int)c->c_arg[3];
+		if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT |
+		    AT_EMPTY_PATH))
+			return V_CONT;	/* the kernel's EINVAL */
+		/* FALLTHROUGH */
+	case SN_faccessat:
+	case SN_readlinkat:
+		dirfd = (int)c->c_arg[0];
+		pa = 1;
+		wf = sn == SN_readlinkat ? 0 : PW_FOLLOW;
+		break;
+	case SN_faccessat2:
+		flags = (int)c->c_arg[3];
+		if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EACCESS | AT_EMPTY_PATH))
+			return V_CONT;
+		dirfd = (int)c->c_arg[0];
+		pa = 1;
+		break;
+	case SN_statx:
+		flags = (int)c->c_arg[2];
+		if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT |
+		    AT_EMPTY_PATH | AT_STATX_SYNC_TYPE)) ||
+		    (flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE ||
+		    ((uint32_t)c->c_arg[3] & STATX__RESERVED))
+			return V_CONT;
+		dirfd = (int)c->c_arg[0];
+		pa = 1;
+		if (c->c_arg[1] == 0 && (flags & AT_EMPTY_PATH))
+			return V_CONT;	/* the descriptor itself */
+		break;
+	default:
+		return V_CONT;
+	}
+	if (flags & AT_SYMLINK_NOFOLLOW)
+		wf = 0;
+	if ((sn == SN_access || sn == SN_faccessat || sn == SN_faccessat2) &&
+	    (c->c_arg[sn == SN_access ? 1 : 2] & ~(uint64_t)S_IRWXO))
+		return V_CONT;
+	if ((sn == SN_readlink || sn == SN_readlinkat) &&
+	    (int32_t)c->c_arg[pa + 2] <= 0)
+		return V_CONT;
+	if ((e = path_get(t, c->c_arg[pa], s, sizeof(s))) < 0)
+		return call_return(t, c, e);
+	if (s[0] == '\0')
+		return V_CONT;	/* ENOENT, or the descriptor itself */
+	if (compat && dirfd != AT_FDCWD)
+		dirfd = (int32_t)dirfd;
+	if ((fd = path_walk(ip, t, dirfd, s, wf, &w)) == -EAGAIN)
+		return h_procpath(ip, t, c);	/* the string checks */
+	if (fd < 0)
+		return call_return(t, c, fd);
+	e = 0;
+	switch (sn) {
+	case SN_access:
+	case SN_faccessat:
+	case SN_faccessat2:
+		if (syscall(SYS_faccessat2, fd, "", (int)c->c_arg[sn ==
+		    SN_access ? 1 : 2], AT_EMPTY_PATH | (flags & AT_EACCESS))
+		    == -1)
+			e = -errno;
+		break;
+	case SN_readlink:
+	case SN_readlinkat:
+		out = c->c_arg[pa + 1];
+		cap = (int32_t)c->c_arg[pa + 2];
+		if (fstat(fd, &st) == -1 || !S_ISLNK(st.st_mode)) {
+			e = -EINVAL;
+			break;
+		}
+		if ((ll = readlinkat(fd, "", l, sizeof(l) - 1)) == -1) {
+			e = -errno;
+			break;
+		}
+		l[ll] = '\0';
+		/* The supervisor read its own self and thread-self. */
+		if (w.w_atroot && strcmp(w.w_name, "self") == 0)
+			(void)snprintf(l, sizeof(l), "%d",
+			    (int)t->t_proc->p_pid->v_virt);
+		else if (w.w_atroot && strcmp(w.w_name, "thread-self") == 0)
+			(void)snprintf(l, sizeof(l), "%d/task/%d",
+			    (int)t->t_proc->p_pid->v_virt, (int)t->t_id->v_virt);
+		else if (w.w_proc)
+			link_virtual(ip, l, sizeof(l));
+		ll = (ssize_t)strlen(l);
+		if (ll > cap)
+			ll = cap;
+		e = mem_write(t->t_tid, out, l, (size_t)ll) == -1 ? -EFAULT :
+		    (int)ll;
+		break;
+	case SN_statx:
+		if (statx(fd, "", AT_EMPTY_PATH | (flags & (AT_NO_AUTOMOUNT |
+		    AT_STATX_SYNC_TYPE)), (unsigned int)c->c_arg[3],
+		    &sx) == -1) {
+			e = -errno;
+			break;
+		}
+		if (mem_write(t->t_tid, c->c_arg[4], &sx, sizeof(sx)) == -1)
+			e = -EFAULT;
+		break;
+	default:
+		if (fstat(fd, &st) == -1) {
+			e = -errno;
+			break;
+		}
+		if ((n = stat_layout(sn, compat, &st, b)) < 0)
+			e = n;
+		else if (mem_write(t->t_tid, c->c_arg[sn == SN_newfstatat ||
+		    sn == SN_fstatat64 ? 2 : 1], b, (size_t)n) == -1)
+			e = -EFAULT;
+		break;
+	}
+	close(fd);
+	return call_return(t, c, e);
+}
+
+/* The path arguments of a call that acts: dirfd (-1: none), path. */
+struct pspec {
+	int	 dirarg;
+	int	 patharg;
+	int	 wf;		/* PW_* */
+};
+
+/* The path arguments of call c, at most 2.  Returns how many. */
+static int
+path_specs(const struct call *c, struct pspec *p)
+{
+	uint64_t	 fl;
+
+	p[0].dirarg = -1;
+	p[0].patharg = 0;
+	p[0].wf = PW_FOLLOW;
+	switch (c->c_sn) {
+	case SN_chdir:
+	case SN_chroot:
+	case SN_statfs:
+	case SN_statfs64:
+	case SN_getxattr:
+	case SN_setxattr:
+	case SN_listxattr:
+	case SN_removexattr:
+	case SN_truncate:
+	case SN_truncate64:
+	case SN_chmod:
+	case SN_chown:
+	case SN_chown32:
+	case SN_utime:
+	case SN_utimes:
+	case SN_swapon:
+	case SN_swapoff:
+		return 1;
+	case SN_lgetxattr:
+	case SN_lsetxattr:
+	case SN_llistxattr:
+	case SN_lremovexattr:
+	case SN_lchown:
+	case SN_lchown32:
+		p[0].wf = 0;
+		return 1;
+	case SN_creat:
+		p[0].wf = PW_FOLLOW | PW_PARENT;
+		return 1;
+	case SN_mkdir:
+	case SN_mknod:
+	case SN_rmdir:
+	case SN_unlink:
+		p[0].wf = PW_PARENT;
+		return 1;
+	case SN_inotify_add_watch:
+		p[0].patharg = 1;
+		if (c->c_arg[2] & 0x02000000)	/* IN_DONT_FOLLOW */
+			p[0].wf = 0;
+		return 1;
+	case SN_fchmodat:
+	case SN_futimesat:
+		p[0].dirarg = 0;
+		p[0].patharg = 1;
+		return 1;
+	case SN_fchmodat2:
+	case SN_utimensat:
+	case SN_utimensat_time64:
+	case SN_fchownat:
+	case SN_name_to_handle_at:
+		fl = c->c_arg[c->c_sn == SN_fchownat ||
+		    c->c_sn == SN_name_to_handle_at ? 4 : 3];
+		p[0].dirarg = 0;
+		p[0].patharg = 1;
+		if (c->c_sn == SN_name_to_handle_at)
+			p[0].wf = (fl & AT_SYMLINK_FOLLOW) ? PW_FOLLOW : 0;
+		else if (fl & AT_SYMLINK_NOFOLLOW)
+			p[0].wf = 0;
+		return 1;
+	case SN_mkdirat:
+	case SN_mknodat:
+	case SN_unlinkat:
+		p[0].dirarg = 0;
+		p[0].patharg = 1;
+		p[0].wf = PW_PARENT;
+		return 1;
+	case SN_symlink:
+		p[0].patharg = 1;
+		p[0].wf = PW_PARENT;
+		return 1;
+	case SN_symlinkat:
+		p[0].dirarg = 1;
+		p[0].patharg = 2;
+		p[0].wf = PW_PARENT;
+		return 1;
+	case SN_rename:
+	case SN_link:
+		p[0].wf = c->c_sn == SN_link ? 0 : PW_PARENT;
+		p[1].dirarg = -1;
+		p[1].patharg = 1;
+		p[1].wf = PW_PARENT;
+		return 2;
+	case SN_renameat:
+	case SN_renameat2:
+	case SN_linkat:
+		p[0].dirarg = 0;
+		p[0].patharg = 1;
+		p[0].wf = c->c_sn != SN_linkat ? PW_PARENT :
+		    (c->c_arg[4] & AT_SYMLINK_FOLLOW) ? PW_FOLLOW : 0;
+		p[1].dirarg = 2;
+		p[1].patharg = 3;
+		p[1].wf = PW_PARENT;
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The calls that act on a path: walked here first.  If the walk met an
+ * outside process's /proc entry the call fails with ENOENT; if it went
+ * through procfs, the kernel is given the path the walk found there (real
+ * ids); otherwise the instance's string, copied to scratch so that no
+ * sibling thread changes it after the walk.
+ */
+enum verdict
+h_pathchk(struct interp *ip, struct tracee *t, struct call *c)
+{
+	struct pspec	 p[2];
+	struct pwalk	 w;
+	char		 s[2][PATH_MAX], l[2 * PATH_MAX + 2], fp[64];
+	const char	*use[2];
+	size_t		 len[2];
+	int		 n, i, fd, dirfd, e;
+	ssize_t		 ll;
+	uint64_t	 a;
+	enum verdict	 v;
+
+	if ((n = path_specs(c, p)) == 0)
+		return V_CONT;
+	for (i = 0; i < n; i++) {
+		if (c->c_arg[p[i].patharg] == 0)
+			return V_CONT;	/* EFAULT, or a descriptor op */
+		if ((e = path_get(t, c->c_arg[p[i].patharg], s[i],
+		    sizeof(s[i]))) < 0)
+			return call_return(t, c, e);
+		use[i] = s[i];
+		if (s[i][0] == '\0')
+			continue;
+		dirfd = p[i].dirarg < 0 ? AT_FDCWD :
+		    (int32_t)c->c_arg[p[i].dirarg];
+		fd = path_walk(ip, t, dirfd, s[i], p[i].wf, &w);
+		if (fd == -EAGAIN)
+			continue;	/* the string as it is */
+		if (fd < 0 && w.w_inproc)
+			return call_return(t, c, fd);
+		if (fd < 0)
+			continue;	/* the kernel's own error */
+		if (w.w_inproc || w.w_proc) {
+			(void)snprintf(fp, sizeof(fp), "/proc/self/fd/%d", fd);
+			ll = readlink(fp, l, PATH_MAX);
+			close(fd);
+			if (ll <= 0)
+				return call_return(t, c, -ENOENT);
+			l[ll] = '\0';
+			if (w.w_last && (strlcat(l, "/", sizeof(l)) >=
+			    sizeof(l) || strlcat(l, w.w_name, sizeof(l)) >=
+			    sizeof(l)))
+				return call_return(t, c, -ENAMETOOLONG);
+			(void)strlcpy(s[i], l, sizeof(s[i]));
+		} else
+			close(fd);
+	}
+	if (need_scratch(ip, t, c, &v, "path call without scratch"))
+		return v;
+	/* One region per call: the paths one after the other. */
+	len[0] = strlen(use[0]) + 1;
+	len[1] = n > 1 ? strlen(use[1]) + 1 : 0;
+	memcpy(l, use[0], len[0]);
+	if (n > 1) {
+		if (len[0] + len[1] > sizeof(l))
+			return call_return(t, c, -ENAMETOOLONG);
+		memmove(l + len[0], use[1], len[1]);
+	}
+	if ((a = scratch_put(ip, c, l, len[0] + len[1])) == 0)
+		return call_deny(ip, t, c, ENAMETOOLONG, "scratch full");
+	for (i = 0; i < n; i++)
+		if (call_setarg(t, c, p[i].patharg, a + (i ? len[0] : 0)) ==
+		    -1)
+			return V_CONT;
+	return V_EXIT;
+}
+
+/*
+ * For an open of path s (relative to dirfd): 1 if its walk meets an
+ * outside process's /proc entry (whatever the open then lands on, which
+ * is checked at its exit); 2 if it goes through procfs, with the path it
+ * ends on there, ids virtual, in vpath (an instance process's entries
+ * reached by a link or ".." are then served as by their plain path); 0
+ * otherwise, or if the supervisor cannot walk for this task.
+ */
+int
+path_outside(struct interp *ip, struct tracee *t, int dirfd, const char *s,
+    int follow, char *vpath, size_t len)
+{
+	struct pwalk	 w;
+	char		 fp[64], l[PATH_MAX + 1];
+	ssize_t		 ll;
+	int		 fd;
+
+	if (s[0] == '\0')
+		return 0;
+	fd = path_walk(ip, t, dirfd, s, PW_PARENT | (follow ? PW_FOLLOW : 0),
+	    &w);
+	if (fd < 0)
+		return fd == -ENOENT && w.w_inproc == 2;
+	if (!w.w_inproc) {
+		close(fd);
+		return 0;
+	}
+	(void)snprintf(fp, sizeof(fp), "/proc/self/fd/%d", fd);
+	ll = readlink(fp, l, sizeof(l) - 1);
+	close(fd);
+	if (ll <= 0 || strncmp(l, "/proc", 5) != 0)
+		return 0;
+	l[ll] = '\0';
+	link_virtual(ip, l, sizeof(l));
+	if (w.w_last && (strlcat(l, "/", sizeof(l)) >= sizeof(l) ||
+	    strlcat(l, w.w_name, sizeof(l)) >= sizeof(l)))
+		return 0;
+	return strlcpy(vpath, l, len) < len ? 2 : 0;
+}
