@@ -327,6 +327,7 @@ struct interp {
 	struct scratch		*i_scr;		/* NULL: none */
 	int			 i_notify;	/* seccomp listener, or -1 */
 	int			 i_captrace;	/* has CAP_SYS_PTRACE */
+	int			 i_samecred;	/* the instance's access = ours */
 	int			 i_rootstop;	/* group stop signal, or 0 */
 	unsigned long long	 i_stops;	/* ptrace stops handled */
 	struct tracee		*i_cur;		/* whose handler runs */
@@ -493,6 +494,7 @@ enum verdict	 h_getdents(struct interp *, struct tracee *, struct call *);
 /* h_path.c */
 enum verdict	 h_pathq(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_pathchk(struct interp *, struct tracee *, struct call *);
+void		 link_virtual(struct interp *, char *, size_t);
 int		 path_outside(struct interp *, struct tracee *, int,
 		    const char *, int, char *, size_t);
 

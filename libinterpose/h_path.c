@@ -64,7 +64,9 @@
  * the two walks, a directory replaced by a symbolic link can still lead
  * the kernel's walk elsewhere (see CAVEATS).
  *
- * The walk uses the supervisor's credentials; a supervisor that cannot
+ * The walk uses the supervisor's credentials, so the query calls are
+ * answered from it only where those are the instance's (an unprivileged
+ * supervisor); a supervisor that cannot
  * open the task's /proc entries (an unprivileged one, the task made
  * itself non-dumpable) falls back to the string checks of h_procfs.c.
  */
@@ -546,7 +548,7 @@ stat_layout(int sn, int compat, const struct stat *st, uint8_t *b)
  * virtual in "/proc/R[/task/T]..." and, for the links at the root of
  * procfs (self, thread-self), in "R[/task/T]".
  */
-static void
+void
 link_virtual(struct interp *ip, char *l, size_t len)
 {
 	char	 out[PATH_MAX + 1];
@@ -571,7 +573,9 @@ link_virtual(struct interp *ip, char *l, size_t len)
 
 /*
  * The stat family, statx, access, faccessat(2), readlink(at): walked
- * here, answered from what the walk found, the call skipped.
+ * here, answered from what the walk found, the call skipped; for a
+ * supervisor whose access rights are not the instance's, the string
+ * checks of h_procfs.c instead.
  */
 enum verdict
 h_pathq(struct interp *ip, struct tracee *t, struct call *c)
@@ -588,6 +592,14 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 	int64_t		 cap;
 	ssize_t		 ll;
 
+	/*
+	 * An answer from the walk holds only for a caller with our access
+	 * rights; otherwise (a root supervisor, an instance run with -u or
+	 * changing ids) the kernel answers, with the caller's credentials,
+	 * after the string checks.
+	 */
+	if (!ip->i_samecred)
+		return h_procpath(ip, t, c);
 	switch (sn) {
 	case SN_lstat:
 	case SN_lstat64:

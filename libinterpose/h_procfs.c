@@ -108,6 +108,8 @@ path_args(int sn, int *dirarg)
 	case SN_lstat:
 	case SN_stat64:
 	case SN_lstat64:
+	case SN_oldstat:
+	case SN_oldlstat:
 	case SN_access:
 	case SN_readlink:
 	case SN_chdir:
@@ -698,6 +700,32 @@ is_open(int sn)
 	return sn == SN_open || sn == SN_openat || sn == SN_openat2;
 }
 
+/* Does path call c follow a symbolic link in the last component? */
+static int
+path_follows(const struct call *c)
+{
+	switch (c->c_sn) {
+	case SN_open:
+		return !(c->c_arg[1] & O_NOFOLLOW);
+	case SN_openat:
+		return !(c->c_arg[2] & O_NOFOLLOW);
+	case SN_lstat:
+	case SN_lstat64:
+	case SN_oldlstat:
+	case SN_readlink:
+	case SN_readlinkat:
+		return 0;
+	case SN_newfstatat:
+	case SN_fstatat64:
+	case SN_faccessat2:
+		return !(c->c_arg[3] & AT_SYMLINK_NOFOLLOW);
+	case SN_statx:
+		return !(c->c_arg[2] & AT_SYMLINK_NOFOLLOW);
+	default:	/* openat2: its flags are in memory; the exit checks */
+		return 1;
+	}
+}
+
 /*
  * The open flags of call c in *flags, and in *served whether a snapshot
  * may stand for what it opens (not for openat2 with RESOLVE_ flags,
@@ -773,10 +801,13 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 	if (path_read(t, c->c_arg[pa], s, sizeof(s)) == -1)
 		return errno == EFAULT ? V_CONT :
 		    call_deny(ip, t, c, EACCES, "path unreadable");
+	if (s[0] == '\0')
+		return V_CONT;	/* ENOENT, or the descriptor (AT_EMPTY_PATH) */
 	if (c->c_sn == SN_open || c->c_sn == SN_openat)
 		flags = c->c_arg[c->c_sn == SN_open ? 1 : 2];
-	if (is_open(c->c_sn)) {
-		switch (path_outside(ip, t, dirfd, s, !(flags & O_NOFOLLOW),
+	/* The queries come here when their answer cannot be the walk's. */
+	if (is_open(c->c_sn) || !ip->i_samecred) {
+		switch (path_outside(ip, t, dirfd, s, path_follows(c),
 		    vpath, sizeof(vpath))) {
 		case 1:
 			return call_return(t, c, -ENOENT);  /* on the way */
@@ -830,7 +861,34 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 		return v;
 	if ((a = scratch_put(ip, c, pp.path, strlen(pp.path) + 1)) == 0)
 		return call_deny(ip, t, c, ENAMETOOLONG, "scratch full");
+	if (c->c_sn == SN_readlink || c->c_sn == SN_readlinkat)
+		c->c_aux[1] = 1;	/* the text, real pids, fixed at the exit */
 	return call_setarg(t, c, pa, a) == -1 ? V_CONT : V_EXIT;
+}
+
+/*
+ * The exit of a readlink the kernel ran in /proc (a magic link: cwd,
+ * root, exe, fd/N): the pids in its text made virtual.
+ */
+static enum verdict
+readlink_exit(struct interp *ip, struct tracee *t, struct call *c)
+{
+	char		 l[PATH_MAX + 1];
+	int		 da, pa = path_args(c->c_sn, &da);
+	uint64_t	 buf = c->c_arg[pa + 1];
+	size_t		 n = (size_t)c->c_ret, cap = (size_t)(int32_t)c->c_arg[pa + 2];
+
+	if (n >= sizeof(l) || mem_read(t->t_tid, buf, l, n) == -1)
+		return V_CONT;
+	l[n] = '\0';
+	link_virtual(ip, l, sizeof(l));
+	if ((n = strlen(l)) > cap)
+		n = cap;
+	if (mem_write(t->t_tid, buf, l, n) == -1)
+		(void)regs_set(t, R_RET, (uint64_t)-EFAULT);
+	else
+		(void)regs_set(t, R_RET, (uint64_t)n);
+	return V_CONT;
 }
 
 /*
@@ -853,6 +911,8 @@ h_procpath_exit(struct interp *ip, struct tracee *t, struct call *c)
 	ssize_t		 n;
 	int		 fd, fl, err = ENOENT;
 
+	if (c->c_aux[1] == 1 && c->c_ret > 0)
+		return readlink_exit(ip, t, c);
 	if (!is_open(c->c_sn) || c->c_aux[0] == 1 || c->c_ret < 0)
 		return V_CONT;
 	fd = (int)c->c_ret;

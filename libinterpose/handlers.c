@@ -85,11 +85,15 @@
 		"(1 stop); opens checked at the exit: an outside /proc entry " \
 		"is closed, ENOENT, and so is one of those files opened " \
 		"readable unrewritten, EACCES"
-#define PATHQ	.enter = h_pathq, .class = HC_PROC, .stops = 1, \
+#define PATHQ	.enter = h_pathq, .exit = h_procpath_exit, \
+		.class = HC_PROC, .stops = 1, \
 		.how = "the path walked by the supervisor in the caller's " \
 		"root and working directory (pids translated, an outside " \
 		"pid ENOENT, links read, magic links of the instance " \
-		"followed) and the call answered from what it found, skipped"
+		"followed) and the call answered from what it found, skipped; " \
+		"by a supervisor with other rights than the instance's (root): " \
+		"walked only to decide, then run by the kernel on a copy, the " \
+		"text of a magic link made virtual at the exit (2 stops)"
 #define PATHCHK	.enter = h_pathchk, .class = HC_PROC, .stops = 2, \
 		.how = "the path walked by the supervisor first (an outside " \
 		"pid: ENOENT); the kernel given a copy in scratch, or the " \

@@ -67,9 +67,9 @@ pid_max(void)
  * verbose > 0 and every stop when verbose > 1.  Returns NULL on memory
  * exhaustion or if the system call table cannot be built.
  */
-/* Is CAP_SYS_PTRACE in our effective set? */
+/* Is capability cap in our effective set? */
 static int
-cap_ptrace(void)
+cap_has(int cap)
 {
 	struct __user_cap_header_struct	 h;
 	struct __user_cap_data_struct	 d[2];
@@ -79,8 +79,7 @@ cap_ptrace(void)
 	h.version = _LINUX_CAPABILITY_VERSION_3;
 	if (syscall(SYS_capget, &h, d) == -1)
 		return 0;
-	return (d[CAP_SYS_PTRACE / 32].effective &
-	    (1U << (CAP_SYS_PTRACE % 32))) != 0;
+	return (d[cap / 32].effective & (1U << (cap % 32))) != 0;
 }
 
 struct interp *
@@ -101,7 +100,13 @@ interpose_new(interpose_log_fn fn, void *arg, int verbose)
 	ip->i_verbose = verbose;
 	ip->i_status = -1;
 	ip->i_notify = -1;
-	ip->i_captrace = cap_ptrace();
+	ip->i_captrace = cap_has(CAP_SYS_PTRACE);
+	/*
+	 * Without privilege, the instance (under NO_NEW_PRIVS) can never
+	 * have other access rights than ours.
+	 */
+	ip->i_samecred = geteuid() != 0 && !cap_has(CAP_DAC_OVERRIDE) &&
+	    !cap_has(CAP_DAC_READ_SEARCH);
 	if (scratch_init(ip) == -1)
 		ilog(ip, ILOG_INFO, "no scratch area: memory arguments "
 		    "that carry pids will be refused");

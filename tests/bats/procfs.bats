@@ -182,3 +182,19 @@ every_result_is() {
 	[ "${lines[2]:-}" = cat ] || fail_note "cat /proc/self/comm: ${lines[2]:-} (want cat)"
 	verdict
 }
+
+# The supervisor walks paths itself; its answers must still be the
+# caller's: root's walk must not tell nobody that /etc/shadow is readable.
+@test "path queries answer with the caller's credentials (instproc -u nobody as root)" {
+	[ "$(id -u)" -eq 0 ] || skip "-u needs root; as nobody, caller and supervisor have the same rights"
+	mkdir -m 700 "$BATS_TEST_TMPDIR/private"
+	: >"$BATS_TEST_TMPDIR/private/f"
+	chmod 711 "$BATS_TEST_TMPDIR"
+	inst -u nobody -- sh -c 'test -w /etc/passwd; echo w=$?; test -r /etc/shadow; echo r=$?; stat "$1/private/f" >/dev/null 2>&1; echo st=$?; ls -d /proc/self/ >/dev/null; echo self=$?' sh "$BATS_TEST_TMPDIR"
+	check_status 0
+	local k
+	for k in w=1 r=1 st=1 self=0; do
+		printf '%s\n' "${lines[@]}" | grep -qx "$k" || fail_note "want $k: ${lines[*]}"
+	done
+	verdict
+}

@@ -188,6 +188,18 @@ main(int argc, char *argv[])
 		pthread_kill(t, SIGUSR1);
 		pthread_join(t, NULL);
 	}
+	/*
+	 * pthread_join returns when the kernel clears the tid, before the
+	 * thread has finished exiting: wait until its task entry is gone.
+	 */
+	{
+		char	 path[64];
+		int	 i;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%d", (int)thr_tid);
+		for (i = 0; i < 100000 && access(path, F_OK) == 0; i++)
+			sched_yield();
+	}
 	result("timer_dead_thread", mktimer(thr_tid, &id));
 
 	mqueue();
