@@ -87,7 +87,38 @@ struct pwalk {
 	int	 w_last;	/* it stopped at the last component */
 	int	 w_atroot;	/* the last is in the root of procfs */
 	char	 w_name[NAME_MAX + 1];	/* the last component */
+	int	 w_magic;	/* a magic link was followed */
+	int	 w_canonbad;	/* w_canon overflowed */
+	size_t	 w_clen;
+	char	 w_canon[PATH_MAX];	/* the steps taken, links expanded */
 };
+
+/*
+ * Record a step of the walk in w_canon: the path, without any symbolic
+ * link, that leads the kernel from the same start to the same place.
+ * name NULL: back to the root ("/").
+ */
+static void
+canon_step(struct pwalk *w, const char *name)
+{
+	size_t	 n;
+
+	if (name == NULL) {
+		w->w_canon[0] = '/';
+		w->w_canon[1] = '\0';
+		w->w_clen = 1;
+		return;
+	}
+	n = strlen(name);
+	if (w->w_clen + n + 2 > sizeof(w->w_canon)) {
+		w->w_canonbad = 1;
+		return;
+	}
+	memcpy(w->w_canon + w->w_clen, name, n);
+	w->w_clen += n;
+	w->w_canon[w->w_clen++] = '/';
+	w->w_canon[w->w_clen] = '\0';
+}
 
 /* Identity of where procfs lies relative to its mount: see proc_pos(). */
 enum ppos {
@@ -265,6 +296,8 @@ path_walk(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 	w->w_rdev = st.st_dev;
 	w->w_rino = st.st_ino;
 	if (*s == '/')
+		canon_step(w, NULL);
+	if (*s == '/')
 		fd = dup(w->w_root);
 	else if ((fd = task_open(t->t_tid, "cwd", dirfd)) == -1) {
 		e = dirfd == AT_FDCWD || errno == EACCES || errno == EPERM ?
@@ -341,6 +374,7 @@ path_walk(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 			e = -errno;
 			if (e == -ENOENT && (flags & PW_PARENT) && *s == '\0') {
 				w->w_last = 1;
+				canon_step(w, name);
 				break;
 			}
 			goto fail;
@@ -353,6 +387,7 @@ path_walk(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 		if (S_ISLNK(st.st_mode) && follow && w->w_proc &&
 		    proc_pos(w->w_cur, &r, &tid) != PP_ROOT) {
 			/* A magic link: opened, where it lands checked. */
+			w->w_magic = 1;
 			close(fd);
 			if ((fd = openat(w->w_cur, name, O_PATH |
 			    O_CLOEXEC)) == -1) {
@@ -387,6 +422,7 @@ path_walk(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 			s = buf[cur];
 			cur ^= 1;
 			if (*link == '/') {
+				canon_step(w, NULL);
 				if ((fd = dup(w->w_root)) == -1 ||
 				    fstat(fd, &st) == -1) {
 					e = -EAGAIN;
@@ -399,9 +435,13 @@ path_walk(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 			}
 			continue;
 		}
+		canon_step(w, name);
 		if (walk_set(ip, w, fd, &st) < 0)
 			goto outside;
 	}
+	/* The last slash only if the path must name a directory. */
+	if (w->w_clen > 1 && w->w_canon[w->w_clen - 1] == '/' && !mustdir)
+		w->w_canon[--w->w_clen] = '\0';
 	if (mustdir && !w->w_last && !S_ISDIR(w->w_st.st_mode)) {
 		e = -ENOTDIR;
 		goto fail;
@@ -926,8 +966,13 @@ h_pathchk(struct interp *ip, struct tracee *t, struct call *c)
  * outside process's /proc entry (whatever the open then lands on, which
  * is checked at its exit); 2 if it goes through procfs, with the path it
  * ends on there, ids virtual, in vpath (an instance process's entries
- * reached by a link or ".." are then served as by their plain path); 0
- * otherwise, or if the supervisor cannot walk for this task.
+ * reached by a link or ".." are then served as by their plain path); 3
+ * if it stays out of procfs and follows no magic link, with the steps it
+ * took, no link among them, in vpath (relative to the same start), for
+ * an openat2 with RESOLVE_NO_SYMLINKS that no link swapped in later can
+ * lead elsewhere; -errno if the walk failed and our access rights are the
+ * instance's (the open would fail the same way); 0 otherwise, or if the
+ * supervisor cannot walk for this task.
  */
 int
 path_outside(struct interp *ip, struct tracee *t, int dirfd, const char *s,
@@ -942,11 +987,16 @@ path_outside(struct interp *ip, struct tracee *t, int dirfd, const char *s,
 		return 0;
 	fd = path_walk(ip, t, dirfd, s, PW_PARENT | (follow ? PW_FOLLOW : 0),
 	    &w);
+	if (fd == -ENOENT && w.w_inproc == 2)
+		return 1;
 	if (fd < 0)
-		return fd == -ENOENT && w.w_inproc == 2;
+		return fd != -EAGAIN && ip->i_samecred ? fd : 0;
 	if (!w.w_inproc) {
 		close(fd);
-		return 0;
+		if (w.w_magic || w.w_canonbad)
+			return 0;
+		return strlcpy(vpath, w.w_clen > 0 ? w.w_canon : ".", len) <
+		    len ? 3 : 0;
 	}
 	(void)snprintf(fp, sizeof(fp), "/proc/self/fd/%d", fd);
 	ll = readlink(fp, l, sizeof(l) - 1);

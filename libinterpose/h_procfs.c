@@ -32,6 +32,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/openat2.h>
+
 #include "interpose.h"
 #include "extern.h"
 
@@ -700,15 +702,23 @@ is_open(int sn)
 	return sn == SN_open || sn == SN_openat || sn == SN_openat2;
 }
 
+/* Does open flags f follow a symbolic link in the last component? */
+static int
+open_follows(uint64_t f)
+{
+	return !(f & O_NOFOLLOW) &&
+	    (f & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
+}
+
 /* Does path call c follow a symbolic link in the last component? */
 static int
 path_follows(const struct call *c)
 {
 	switch (c->c_sn) {
 	case SN_open:
-		return !(c->c_arg[1] & O_NOFOLLOW);
+		return open_follows(c->c_arg[1]);
 	case SN_openat:
-		return !(c->c_arg[2] & O_NOFOLLOW);
+		return open_follows(c->c_arg[2]);
 	case SN_lstat:
 	case SN_lstat64:
 	case SN_oldlstat:
@@ -782,6 +792,56 @@ fd_flags(pid_t tid, int fd)
 }
 
 /*
+ * An open or openat whose path the supervisor walked out of procfs,
+ * without a magic link: made openat2(dirfd, steps, RESOLVE_NO_SYMLINKS)
+ * with the steps the walk took, links expanded, so that a link swapped
+ * in after the walk (into /proc) makes it fail (ELOOP) instead of
+ * leading it elsewhere.  The flags as open(2) takes them: unknown bits
+ * and, with O_PATH, all but O_PATH's are dropped; the mode only counts
+ * when creating.
+ */
+static enum verdict
+open_beneath(struct interp *ip, struct tracee *t, struct call *c,
+    const char *steps)
+{
+	struct open_how	 how;
+	char		 buf[sizeof(how) + PATH_MAX];
+	uint64_t	 f, ap, ah;
+	enum verdict	 v;
+	int		 nr, sn = c->c_sn;
+
+	f = c->c_arg[sn == SN_open ? 1 : 2] & (O_ACCMODE | O_CREAT | O_EXCL |
+	    O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_SYNC | O_ASYNC |
+	    O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME |
+	    O_CLOEXEC | O_PATH | O_TMPFILE);
+	if (f & O_PATH)
+		f &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	memset(&how, 0, sizeof(how));
+	how.flags = f;
+	if ((f & O_CREAT) || (f & O_TMPFILE) == O_TMPFILE)
+		how.mode = c->c_arg[sn == SN_open ? 2 : 3] & 07777;
+	how.resolve = RESOLVE_NO_SYMLINKS;
+	if ((nr = c->c_pers->p_nr[SN_openat2]) < 0)
+		return V_EXIT;		/* the exit check alone */
+	if (need_scratch(ip, t, c, &v, "open without scratch"))
+		return v;
+	/* One buffer: the struct (aligned, first), then the steps. */
+	memcpy(buf, &how, sizeof(how));
+	(void)strlcpy(buf + sizeof(how), steps, sizeof(buf) - sizeof(how));
+	if ((ah = scratch_put(ip, c, buf, sizeof(how) + strlen(steps) +
+	    1)) == 0)
+		return call_deny(ip, t, c, ENAMETOOLONG, "scratch full");
+	ap = ah + sizeof(how);
+	if (regs_set(t, R_NR, (uint64_t)nr) == -1 ||
+	    call_setarg(t, c, 0, sn == SN_open ? (uint64_t)AT_FDCWD :
+	    c->c_arg[0]) == -1 || call_setarg(t, c, 1, ap) == -1 ||
+	    call_setarg(t, c, 2, ah) == -1 ||
+	    call_setarg(t, c, 3, sizeof(how)) == -1)
+		return V_CONT;		/* vanished */
+	return V_EXIT;
+}
+
+/*
  * The path calls: open, openat, openat2, the stat family, access,
  * faccessat(2), readlink(at), chdir.
  */
@@ -794,7 +854,7 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 	int		 dirfd = da < 0 ? AT_FDCWD : (int)c->c_arg[da];
 	uint64_t	 a, flags = 0;
 	enum verdict	 v;
-	int		 served;
+	int		 served, e;
 
 	if (c->c_arg[pa] == 0)
 		return V_CONT;	/* the kernel's EFAULT */
@@ -807,12 +867,21 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 		flags = c->c_arg[c->c_sn == SN_open ? 1 : 2];
 	/* The queries come here when their answer cannot be the walk's. */
 	if (is_open(c->c_sn) || !ip->i_samecred) {
-		switch (path_outside(ip, t, dirfd, s, path_follows(c),
-		    vpath, sizeof(vpath))) {
+		switch ((e = path_outside(ip, t, dirfd, s, path_follows(c),
+		    vpath, sizeof(vpath)))) {
 		case 1:
 			return call_return(t, c, -ENOENT);  /* on the way */
 		case 2:
 			(void)strlcpy(s, vpath, sizeof(s));  /* where to */
+			break;
+		case 3:
+			if ((c->c_sn == SN_open || c->c_sn == SN_openat) &&
+			    !c->c_pers->p_compat)
+				return open_beneath(ip, t, c, vpath);
+			break;
+		default:
+			if (e < 0)
+				return call_return(t, c, e);  /* as it would */
 			break;
 		}
 	}

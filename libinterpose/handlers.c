@@ -77,7 +77,9 @@
 #define PROCPATH .enter = h_procpath, .exit = h_procpath_exit, \
 		.class = HC_PROC, .stops = 2, \
 		.how = "walked by the supervisor first: a walk that meets an " \
-		"outside pid fails (ENOENT); a path under /proc naming a pid " \
+		"outside pid fails (ENOENT); one that stays out of procfs " \
+		"made openat2 of the steps it took with RESOLVE_NO_SYMLINKS " \
+		"(x86-64 open and openat); a path under /proc naming a pid " \
 		"translated, in a copy in scratch; stat, status, sched, " \
 		"children, fdinfo, net/netlink, loadavg, locks and " \
 		"ns_last_pid opened as rewritten snapshots (ns_last_pid for " \

@@ -19,7 +19,7 @@
  *
  * usage: probe-race WHAT OUTSIDE_PID [N]	WHAT: capget ownerex
  *						scmcreds clone3 procopen
- *						procstat procswap;
+ *						procstat procswap openswap;
  *						N 10000
  *
  * A second thread keeps flipping a word of the call's memory argument
@@ -43,6 +43,11 @@
  *	       /proc/self and one to /proc/OUTSIDE_PID by the racer; stat,
  *	       statx, readlink and access through it: a result that is not
  *	       ours, or a success where ENOENT was due
+ *   openswap  a directory of ours and a link to /proc/OUTSIDE_PID
+ *	       swapped back and forth by the racer; open()+read() of
+ *	       cmdline through them, while a third thread reads every
+ *	       descriptor it can find: the outsider's cmdline read by
+ *	       either (window= counts the third thread's)
  * Natively outside_effect is normally > 0; in an instance it must be 0.
  */
 
@@ -483,6 +488,90 @@ race_procswap(void)
 	(void)rmdir(swapdir);
 }
 
+static long	 window;
+
+/* Read whatever descriptor 3..63 is open: the open's window. */
+static void *
+window_reader(void *arg)
+{
+	char	 buf[256];
+	ssize_t	 len;
+	int	 fd;
+
+	(void)arg;
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED))
+		for (fd = 3; fd < 64; fd++) {
+			if ((len = pread(fd, buf, sizeof(buf) - 1, 0)) <= 0)
+				continue;
+			buf[len] = '\0';
+			if (memmem(buf, (size_t)len, "outside", 7) != NULL)
+				__atomic_add_fetch(&window, 1,
+				    __ATOMIC_RELAXED);
+		}
+	return NULL;
+}
+
+/*
+ * open("l/cmdline") where l is swapped between a directory of ours (its
+ * cmdline reads "probe-race") and a link to the outsider's /proc entry.
+ */
+static void
+race_openswap(void)
+{
+	char		 p[96], buf[256];
+	pthread_t	 wt;
+	ssize_t		 len;
+	long		 i;
+	int		 fd;
+
+	(void)snprintf(swapdir, sizeof(swapdir), "/tmp/probe-race.XXXXXX");
+	if (mkdtemp(swapdir) == NULL)
+		fail("mkdtemp");
+	(void)snprintf(p, sizeof(p), "%s/a", swapdir);
+	if (mkdir(p, 0700) == -1)
+		fail("mkdir");
+	(void)snprintf(p, sizeof(p), "%s/a/cmdline", swapdir);
+	if ((fd = open(p, O_WRONLY | O_CREAT, 0600)) == -1 ||
+	    write(fd, "probe-race", 10) != 10)
+		fail("write");
+	close(fd);
+	(void)snprintf(p, sizeof(p), "%s/b", swapdir);
+	(void)snprintf(buf, sizeof(buf), "/proc/%ld", out);
+	if (symlink(buf, p) == -1)
+		fail("symlink");
+	(void)snprintf(p, sizeof(p), "%s/l", swapdir);
+	if (symlink(buf, p) == -1)
+		fail("symlink");
+	stop = 0;
+	if (pthread_create(&racer_thread, NULL, swap_racer, NULL) != 0 ||
+	    pthread_create(&wt, NULL, window_reader, NULL) != 0)
+		fail("pthread_create");
+	(void)snprintf(p, sizeof(p), "%s/l/cmdline", swapdir);
+	for (i = 0; i < n; i++) {
+		fd = open(p, O_RDONLY);
+		tally(fd);
+		if (fd == -1)
+			continue;
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (len > 0 && memmem(buf, (size_t)len, "outside", 7) != NULL)
+			effect++;
+	}
+	finish();
+	(void)pthread_join(wt, NULL);
+	effect += window;
+	kv("window", window);
+	(void)snprintf(p, sizeof(p), "%s/a/cmdline", swapdir);
+	(void)unlink(p);
+	(void)snprintf(p, sizeof(p), "%s/a", swapdir);
+	(void)rmdir(p);
+	(void)snprintf(p, sizeof(p), "%s/b", swapdir);
+	(void)unlink(p);
+	(void)snprintf(p, sizeof(p), "%s/l", swapdir);
+	(void)unlink(p);
+	(void)rmdir(swapdir);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -509,6 +598,8 @@ main(int argc, char *argv[])
 		fn = race_procstat;
 	else if (strcmp(argv[1], "procswap") == 0)
 		fn = race_procswap;
+	else if (strcmp(argv[1], "openswap") == 0)
+		fn = race_openswap;
 	else
 		fail("unknown_race");
 	val_own = pid;
