@@ -46,6 +46,7 @@
 #define SCRATCH_UNIT	256
 #define MAGIC0		0x6d756c74UL	/* getppid(MAGIC0, MAGIC1): the */
 #define MAGIC1		0x73637231UL	/* listener installs a descriptor */
+#define DROP_MAX	253		/* SCM_MAX_FD */
 #define CLOSE_MAGIC	0x6d756c00U	/* close_range flags no kernel takes */
 #define SCRATCH_UNITS	((SCRATCH_END - SCRATCH_ADDR) / SCRATCH_UNIT)
 #define SCRATCH_ROUNITS	(SCRATCH_LEN / SCRATCH_UNIT)
@@ -305,6 +306,8 @@ struct tracee {
 	uint64_t		 t_saved[32];	/* user_regs, for injection */
 	struct injstate		 t_inj;		/* fn NULL: scratch's, if any */
 	struct injframe		*t_injstack;	/* put aside under handlers */
+	int			*t_drop;	/* descriptors to close, */
+	int			 t_ndrop;	/* injected one by one */
 };
 RB_HEAD(tracee_tree, tracee);
 int		 tracee_cmp(const struct tracee *, const struct tracee *);
@@ -506,7 +509,8 @@ enum verdict	 h_rdtrap_exit(struct interp *, struct tracee *,
 int		 fd_is_signalfd(pid_t, int);
 int		 fd_any_signalfd(pid_t);
 int		 can_filter(pid_t);
-int		 inject_close(struct tracee *, const int *, int, int);
+int		 inject_close(struct tracee *, const int *, int);
+void		 inject_gone(struct tracee *);
 enum verdict	 h_close_range(struct interp *, struct tracee *,
 		    struct call *);
 int		 rdtrap_rights(struct interp *, struct tracee *, struct call *);

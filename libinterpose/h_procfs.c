@@ -1013,7 +1013,7 @@ h_procpath_exit(struct interp *ip, struct tracee *t, struct call *c)
 	    l);
  refuse:
 	call_restore(t, c);
-	if (inject_close(t, &fd, 1, 0) == -1) {
+	if (inject_close(t, &fd, 1) == -1) {
 		ilog(ip, ILOG_WARN, "tid %d: cannot close an outside /proc "
 		    "entry", t->t_tid);
 		return V_CONT;

@@ -234,7 +234,7 @@ fd_kind(struct interp *ip, pid_t tid, int fd)
  * messages and without the SCM_RIGHTS descriptors of the kinds in mask
  * (1 << FDK_*), setting MSG_CTRUNC in *flags as the kernel does for
  * descriptors it could not install.  What was taken out goes to drop[]
- * (at most 7, *ndrop); past that, a descriptor stays in the message.
+ * (*ndrop; DROP_MAX, as many as a message can carry).
  * With counts non-NULL, only count: counts[FDK_*] per kind, counts[3]
  * SCM_PIDFD messages, and leave ctl alone.
  */
@@ -261,7 +261,7 @@ rights_scan(struct interp *ip, pid_t tid, uint8_t *ctl, size_t *len,
 			if (h.cmsg_len >= CMSG_LEN(sizeof(fd))) {
 				memcpy(&fd, ctl + off + CMSG_LEN(0),
 				    sizeof(fd));
-				if (fd >= 0 && *ndrop < 7)
+				if (fd >= 0 && *ndrop < DROP_MAX)
 					drop[(*ndrop)++] = fd;
 			}
 			continue;
@@ -282,7 +282,7 @@ rights_scan(struct interp *ip, pid_t tid, uint8_t *ctl, size_t *len,
 			kind = fd_kind(ip, tid, fd);
 			if (counts != NULL)
 				counts[kind]++;
-			else if ((mask & (1 << kind)) && *ndrop < 7)
+			else if ((mask & (1 << kind)) && *ndrop < DROP_MAX)
 				drop[(*ndrop)++] = fd;
 			else
 				fds[k++] = fd;

@@ -279,7 +279,7 @@ h_recvmsg_exit(struct interp *ip, struct tracee *t, struct call *c)
 	uint8_t		 ctl[CTL_MAX];
 	uint64_t	 a = (uint64_t)c->c_aux[4], ua = c->c_arg[1];
 	size_t		 cl;
-	int		 multi = c->c_sn == SN_recvmmsg, drop[7], ndrop = 0;
+	int		 multi = c->c_sn == SN_recvmmsg, drop[DROP_MAX], ndrop = 0;
 	int		 rights = RIGHTS_NONE;
 
 	if (a == 0 || c->c_ret < 0 ||
@@ -311,7 +311,7 @@ h_recvmsg_exit(struct interp *ip, struct tracee *t, struct call *c)
 	/* A signalfd arrived: closed, or the read filter first. */
 	if (rights == RIGHTS_DROP) {
 		call_restore(t, c);
-		if (inject_close(t, drop, ndrop, 0) == 0)
+		if (inject_close(t, drop, ndrop) == 0)
 			return V_PARK;
 	} else if (rights == RIGHTS_FILTER && rdtrap_rights(ip, t, c) == 0)
 		return V_PARK;
@@ -474,7 +474,7 @@ nl_bind(struct interp *ip, struct tracee *t, int err)
 			return;
 	}
 	fd = (int)a[0];
-	(void)inject_close(t, &fd, 1, 0);
+	(void)inject_close(t, &fd, 1);
 	t->t_inj.err = err != 0 ? err : ENOBUFS;
 }
 

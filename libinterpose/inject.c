@@ -280,43 +280,63 @@ inject_free(struct interp *ip, struct tracee *t)
 	}
 }
 
-static void
-close_done(struct interp *ip, struct tracee *t, int64_t ret)
+/* The task is gone: what it still had to close with it. */
+void
+inject_gone(struct tracee *t)
 {
-	(void)ip;
-	(void)ret;
-	/* data[0..6]: descriptors left, data[7]: how many. */
-	if (t->t_inj.data[7] > 0) {
-		t->t_inj.data[7]--;
-		(void)inject_close(t, NULL, 0, (int)t->t_inj.data[7]);
-	}
+	free(t->t_drop);
+	t->t_drop = NULL;
+	t->t_ndrop = 0;
 }
 
-/*
- * From an exit stop (or an injection's callback): close descriptors fds
- * (n of them, at most 7) of t's process with close_range(fd, fd, 0),
- * injected as close_range(fd, fd, CLOSE_MAGIC), the form the filters
- * trap, its flags cleared at its stop.  With fds NULL, close the next of
- * those remembered.  Returns 0 or -1.
- */
-int
-inject_close(struct tracee *t, const int *fds, int n, int next)
+static void	close_done(struct interp *, struct tracee *, int64_t);
+
+/* Close the last descriptor of t's list, injected.  Returns 0 or -1. */
+static int
+close_next(struct tracee *t)
 {
 	uint64_t	 a[6] = { 0, 0, CLOSE_MAGIC, 0, 0, 0 };
-	int		 i;
 
-	if (fds != NULL) {
-		if (n <= 0 || n > 7)
-			return -1;
-		for (i = 0; i < n; i++)
-			t->t_inj.data[i] = fds[i];
-		t->t_inj.data[7] = n - 1;
-		next = n - 1;
+	if (t->t_ndrop == 0) {
+		free(t->t_drop);
+		t->t_drop = NULL;
+		return -1;
 	}
-	a[0] = a[1] = (uint64_t)t->t_inj.data[next];
+	a[0] = a[1] = (uint64_t)t->t_drop[--t->t_ndrop];
 	if (inject_call(t, SN_close_range, a, INJ_EXIT, close_done) == -1)
 		return -1;
 	t->t_inj.fixarg = 2;
 	t->t_inj.fixval = 0;
 	return 0;
+}
+
+static void
+close_done(struct interp *ip, struct tracee *t, int64_t ret)
+{
+	(void)ip;
+	(void)ret;
+	(void)close_next(t);
+}
+
+/*
+ * From an exit stop (or an injection's callback): close descriptors fds
+ * (n of them) of t's process with close_range(fd, fd, 0), one after the
+ * other, injected as close_range(fd, fd, CLOSE_MAGIC), the form the
+ * filters trap, its flags cleared at its stop.  The list is the task's:
+ * a chain started under a signal handler while another is pending adds
+ * to it, and whichever chain goes on takes the next.  Returns 0 or -1
+ * (nothing started).
+ */
+int
+inject_close(struct tracee *t, const int *fds, int n)
+{
+	int	*p;
+
+	if (n <= 0 || (p = reallocarray(t->t_drop, (size_t)t->t_ndrop + n,
+	    sizeof(int))) == NULL)
+		return -1;
+	memcpy(p + t->t_ndrop, fds, (size_t)n * sizeof(int));
+	t->t_drop = p;
+	t->t_ndrop += n;
+	return close_next(t);
 }

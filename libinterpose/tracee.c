@@ -100,6 +100,7 @@ tracee_free(struct interp *ip, struct tracee *t)
 		ip->i_nheld--;
 	scratch_release(ip, &t->t_call);
 	inject_free(ip, t);
+	inject_gone(t);
 	if (t->t_mm != NULL)
 		mm_unref(t->t_mm);
 	if (t->t_proc != NULL) {

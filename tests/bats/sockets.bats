@@ -156,6 +156,10 @@ server_gone() {
 	check procdir_rights 0
 	check procdir_ctrunc 1
 	check_absent procdir_signal
+	# Twenty in one message: every one taken out and closed.
+	check many_rights 0
+	check many_ctrunc 1
+	check_absent many_pidfd_signal
 	check pidfds_held 0
 	# The server saw the client hang up and ended normally.
 	wait_until server_gone ||

@@ -244,10 +244,10 @@ abstract(struct sockaddr_un *sa, const char *name)
 
 /* Send one byte with fd in SCM_RIGHTS. */
 static void
-sendfd(int s, int fd)
+sendfds(int s, const int *fds, int n)
 {
 	union {
-		char		buf[CMSG_SPACE(sizeof(int))];
+		char		buf[CMSG_SPACE(sizeof(int) * 32)];
 		struct cmsghdr	align;
 	} u;
 	struct msghdr mh;
@@ -261,14 +261,20 @@ sendfd(int s, int fd)
 	mh.msg_iov = &iov;
 	mh.msg_iovlen = 1;
 	mh.msg_control = u.buf;
-	mh.msg_controllen = sizeof(u.buf);
+	mh.msg_controllen = CMSG_SPACE(sizeof(int) * n);
 	cm = CMSG_FIRSTHDR(&mh);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(fd));
+	cm->cmsg_len = CMSG_LEN(sizeof(int) * n);
+	memcpy(CMSG_DATA(cm), fds, sizeof(int) * n);
 	if (sendmsg(s, &mh, 0) != 1)
 		fail("sendmsg SCM_RIGHTS");
+}
+
+static void
+sendfd(int s, int fd)
+{
+	sendfds(s, &fd, 1);
 }
 
 /*
@@ -372,7 +378,7 @@ serve(const char *name, const char *pidfile)
 	socklen_t salen = abstract(&sa, name);
 	char tmp[4096], b;
 	FILE *f;
-	int l, c, p[2], pfd, on = 1;
+	int l, c, p[2], pfd, on = 1, many[20], i;
 
 	if ((l = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
 	    bind(l, (struct sockaddr *)&sa, salen) == -1 || listen(l, 1) == -1)
@@ -402,6 +408,11 @@ serve(const char *name, const char *pidfile)
 	if ((pfd = open(tmp, O_RDONLY | O_DIRECTORY)) == -1)
 		fail("open /proc/PID");
 	sendfd(c, pfd);
+	/* More pidfds in one message than one injected close chain had. */
+	for (i = 0; i < 20; i++)
+		if ((many[i] = syscall(SYS_pidfd_open, getpid(), 0)) == -1)
+			fail("pidfd_open");
+	sendfds(c, many, 20);
 	while (read(c, &b, 1) > 0)
 		;
 	return 0;
@@ -459,6 +470,11 @@ client(const char *name, long server)
 		    NULL, 0));
 		close(got);
 	}
+
+	/* Twenty pidfds of the server in one message. */
+	got = recvall(c, "many", &pfd);
+	if (got != -1)
+		use_pidfd("many_pidfd", got);
 	kv("pidfds_held", pidfds_held());
 	close(c);
 	return 0;
