@@ -82,6 +82,28 @@ forward(int sig)
 	errno = saved;
 }
 
+/*
+ * Does descriptor fd name a process: a pidfd, or a directory of
+ * /proc/PID (which signals as one)?  Either would give the instance a
+ * handle on a process outside it.
+ */
+static int
+names_process(int fd)
+{
+	char	 p[64], l[PATH_MAX];
+	ssize_t	 n;
+	int	 k = -1, v;
+
+	(void)snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	if ((n = readlink(p, l, sizeof(l) - 1)) <= 0)
+		return 0;
+	l[n] = '\0';
+	if (strcmp(l, "anon_inode:[pidfd]") == 0)
+		return 1;
+	return sscanf(l, "/proc/%d%n", &v, &k) == 1 && k > 0 &&
+	    (l[k] == '\0' || l[k] == '/');
+}
+
 /* A number in [lo, hi], or -1 with a message. */
 static long
 number(const char *s, long lo, long hi)
@@ -190,6 +212,10 @@ main(int argc, char *argv[])
 			if (fcntl((int)v, F_GETFD) == -1)
 				errx(EX_USAGE_, "-f %s: not an open descriptor",
 				    optarg);
+			if (names_process((int)v))
+				errx(EX_USAGE_, "-f %s: names a process (a "
+				    "pidfd or in /proc/PID), which the instance "
+				    "could reach through it", optarg);
 			if (nkeep == KEEP_MAX)
 				errx(EX_USAGE_, "-f %s: more than %d "
 				    "descriptors", optarg, KEEP_MAX);

@@ -225,8 +225,8 @@ const struct handler handlers[SN__MAX] = {
 	    .stops = 2, .how = "pid translated" },
 	[SN_pidfd_send_signal] = { .class = HC_SIGNAL, .stops = 0,
 	    .how = "untrapped: a pidfd names an instance process (received "
-	    "ones of outside processes are closed, see recvmsg) unless "
-	    "one was kept with instproc -f" },
+	    "ones of outside processes are closed, see recvmsg; instproc "
+	    "-f refuses them)" },
 	[SN_pidfd_getfd] = { .enter = h_signalfd, .class = HC_SIGNAL,
 	    .stops = 1, .how = "the caller is given the read filter first, "
 	    "as it may take a signalfd; a pidfd names an instance process "

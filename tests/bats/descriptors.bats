@@ -33,6 +33,27 @@ fds() {
 	verdict
 }
 
+@test "-f refuses a descriptor that names a process: /proc/PID and what is in it" {
+	start_outside
+	local fd
+	for fd in "/proc/$OUT" "/proc/$OUT/fdinfo" "/proc/$OUT/status"; do
+		exec 7<"$fd"
+		inst -f 7 -- true
+		exec 7<&-
+		check_status 125
+		[[ ${stderr_lines[0]:-} == "instproc: -f 7: names a process"* ]] ||
+			fail_note "$fd: ${stderr_lines[0]:-no message}"
+	done
+	# /proc itself is no process: kept, and its entries are translated.
+	exec 7</proc
+	inst -f 7 -- sh -c "test -e /proc/self/fd/7/$OUT; echo \$?"
+	exec 7<&-
+	check_status 0
+	[ "${lines[0]:-}" = 1 ] || fail_note "outside pid through a kept /proc: ${lines[0]:-} (want 1)"
+	check_outside_untouched
+	verdict
+}
+
 @test "sysinfo() counts the instance's tasks, not the host's" {
 	sys sysinfo
 	check_status 0
