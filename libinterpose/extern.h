@@ -431,6 +431,8 @@ size_t		 procfix_locks(const struct vmap *, const char *, size_t,
 size_t		 procfix_fdinfo(const struct vmap *, const char *, size_t,
 		    char *, size_t);
 size_t		 procfix_netlink(const char *, size_t, char *, size_t);
+size_t		 procfix_sysvipc(const struct vmap *, const char *, size_t,
+		    char *, size_t, int, int);
 
 /* scratch.c */
 int		 scratch_init(struct interp *);

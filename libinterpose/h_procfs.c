@@ -87,6 +87,8 @@ enum pkind {
 	PK_NETLINK,	/* net/netlink */
 	PK_LOADAVG,	/* /proc/loadavg */
 	PK_LOCKS,	/* /proc/locks */
+	PK_SHM,		/* /proc/sysvipc/shm */
+	PK_MSG,		/* /proc/sysvipc/msg */
 	PK_NSLAST	/* /proc/sys/kernel/ns_last_pid */
 };
 
@@ -216,6 +218,10 @@ global_kind(const char *s)
 		return PK_NSLAST;
 	if (subpath_is(s, "net/netlink"))
 		return PK_NETLINK;
+	if (subpath_is(s, "sysvipc/shm"))
+		return PK_SHM;
+	if (subpath_is(s, "sysvipc/msg"))
+		return PK_MSG;
 	return PK_OTHER;
 }
 
@@ -598,6 +604,12 @@ snapshot_text(struct interp *ip, struct tracee *t, const struct ppath *pp,
 	case PK_LOCKS:
 		n = procfix_locks(vm, in, r, out, cap);
 		break;
+	case PK_SHM:
+		n = procfix_sysvipc(vm, in, r, out, cap, 4, 5);
+		break;
+	case PK_MSG:
+		n = procfix_sysvipc(vm, in, r, out, cap, 5, 6);
+		break;
 	case PK_NSLAST:
 		n = procfix_nslast(out, cap, vmap_last(vm));
 		break;
@@ -911,6 +923,8 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 	case PK_NETLINK:
 	case PK_LOADAVG:
 	case PK_LOCKS:
+	case PK_SHM:
+	case PK_MSG:
 	case PK_NSLAST:
 		if (open_flags(t, c, &flags, &served) == -1)
 			break;

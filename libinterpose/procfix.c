@@ -425,3 +425,64 @@ procfix_netlink(const char *in, size_t len, char *out, size_t cap)
 	}
 	return ob_end(&o);
 }
+
+/*
+ * sysvipc/shm and sysvipc/msg: a header line, then one line per object
+ * in fixed-width columns; columns c1 and c2 (0-based) hold pids (shm:
+ * cpid, lpid; msg: lspid, lrpid), shown as the namespace shows them:
+ * the virtual pid, also of a process that has exited since (from the
+ * recently freed ones), 0 for one it cannot see.  The width is kept:
+ * a shorter number is padded on the left.
+ */
+size_t
+procfix_sysvipc(const struct vmap *vm, const char *in, size_t len,
+    char *out, size_t cap, int c1, int c2)
+{
+	struct obuf	 o = { out, 0, cap, 0 };
+	const char	*p = in, *end = in + len, *e, *w, *ws;
+	char		 num[24];
+	long		 v;
+	size_t		 k, nl, nl2;
+	int		 col, first = 1;
+
+	for (; p < end; p = e + 1) {
+		e = eol(p, end);
+		nl = e < end;
+		if (first) {		/* the header */
+			first = 0;
+			ob_put(&o, p, (size_t)(e - p) + nl);
+			continue;
+		}
+		for (w = p, col = 0; w < e; col++) {
+			for (ws = w; w < e && *w == ' '; w++)
+				;
+			if (w == e) {
+				ob_put(&o, ws, (size_t)(w - ws));
+				break;
+			}
+			if ((col != c1 && col != c2) || col == 0) {
+				while (w < e && *w != ' ')
+					w++;
+				ob_put(&o, ws, (size_t)(w - ws));
+				continue;
+			}
+			if ((k = number(w, e, &v)) == 0 ||
+			    (w + k < e && w[k] != ' '))
+				return PROCFIX_ERR;
+			w += k;
+			/* The kernel keeps a dead creator's pid. */
+			if (v > 0 && v <= INT_MAX && vmap_r2v(vm, (pid_t)v) == 0)
+				v = vmap_r2v_hist(vm, (pid_t)v);
+			else
+				v = r2v(vm, v);
+			k = (size_t)snprintf(num, sizeof(num), "%ld", v);
+			/* Right-aligned in the old span, after a space. */
+			for (nl2 = k + 1; nl2 < (size_t)(w - ws); nl2++)
+				ob_put(&o, " ", 1);
+			ob_put(&o, " ", 1);
+			ob_put(&o, num, k);
+		}
+		ob_put(&o, "\n", nl);
+	}
+	return ob_end(&o);
+}

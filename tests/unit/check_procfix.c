@@ -145,6 +145,29 @@ START_TEST(locks_of_outside_owners_are_left_out_with_their_waiters)
 }
 END_TEST
 
+START_TEST(sysvipc_pids_are_virtual_in_their_columns)
+{
+	size_t	 n;
+	const char *shm =
+	    "       key      shmid perms                  size  cpid  lpid\n"
+	    " -91883424     196663   644                  4096  5001   777\n"
+	    "         0          7   600                  4096   777  5002\n";
+	const char *want =
+	    "       key      shmid perms                  size  cpid  lpid\n"
+	    " -91883424     196663   644                  4096     2     0\n"
+	    "         0          7   600                  4096     0     3\n";
+
+	n = procfix_sysvipc(&vm, shm, strlen(shm), out, sizeof(out) - 1, 4, 5);
+	ck_assert_uint_ne(n, PROCFIX_ERR);
+	out[n] = '\0';
+	ck_assert_str_eq(out, want);
+	/* A pid column that is not a number: nothing served. */
+	shm = "h\n 1 2 3 4 x 5\n";
+	ck_assert_uint_eq(procfix_sysvipc(&vm, shm, strlen(shm), out,
+	    sizeof(out) - 1, 4, 5), PROCFIX_ERR);
+}
+END_TEST
+
 START_TEST(fdinfo_of_a_pidfd_names_the_virtual_pid)
 {
 	ck_assert_str_eq(fix(procfix_fdinfo,
@@ -221,6 +244,7 @@ procfix_suite(void)
 	tcase_add_test(tc, ns_last_pid_is_the_last_virtual_pid);
 	tcase_add_test(tc,
 	    locks_of_outside_owners_are_left_out_with_their_waiters);
+	tcase_add_test(tc, sysvipc_pids_are_virtual_in_their_columns);
 	tcase_add_test(tc, fdinfo_of_a_pidfd_names_the_virtual_pid);
 	tcase_add_test(tc, fdinfo_lock_lines_are_virtual);
 	tcase_add_test(tc, netlink_lines_with_pid_ports_are_dropped);
