@@ -331,6 +331,10 @@ struct interp {
 	int			 i_notify;	/* seccomp listener, or -1 */
 	int			 i_captrace;	/* has CAP_SYS_PTRACE */
 	int			 i_samecred;	/* the instance's access = ours */
+	int			 i_rootfd;	/* our "/", O_PATH, or -1 */
+	dev_t			 i_rootdev;
+	ino_t			 i_rootino;
+	int			 i_chrooted;	/* a chroot was tried: roots vary */
 	int			 i_rootstop;	/* group stop signal, or 0 */
 	unsigned long long	 i_stops;	/* ptrace stops handled */
 	struct tracee		*i_cur;		/* whose handler runs */

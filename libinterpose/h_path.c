@@ -94,6 +94,36 @@ struct pwalk {
 };
 
 /*
+ * A relative walk starts at directory fd: where it is, from the root
+ * (ours: no chroot), starts w_canon, so that the kernel's walk does not
+ * depend on a working directory or a descriptor a sibling thread can
+ * change.  A directory without a name there (deleted, or elsewhere)
+ * leaves w_canon relative.
+ */
+static void
+canon_start(struct pwalk *w, int fd)
+{
+	char	 p[64];
+	ssize_t	 n;
+
+	(void)snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	if ((n = readlink(p, w->w_canon, sizeof(w->w_canon) - 2)) <= 0 ||
+	    w->w_canon[0] != '/') {
+		w->w_canon[0] = '\0';
+		return;
+	}
+	w->w_canon[n] = '\0';
+	if (n > 10 && strcmp(w->w_canon + n - 10, " (deleted)") == 0) {
+		w->w_canon[0] = '\0';
+		return;
+	}
+	if (n > 1)
+		w->w_canon[n++] = '/';
+	w->w_canon[n] = '\0';
+	w->w_clen = (size_t)n;
+}
+
+/*
  * Record a step of the walk in w_canon: the path, without any symbolic
  * link, that leads the kernel from the same start to the same place.
  * name NULL: back to the root ("/").
@@ -287,19 +317,30 @@ path_walk(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 	memset(w, 0, sizeof(*w));
 	w->w_cur = -1;
 	w->w_dev = (dev_t)-1;
-	if ((w->w_root = task_open(t->t_tid, "root", AT_FDCWD)) == -1)
-		return -EAGAIN;
-	if (fstat(w->w_root, &st) == -1) {
-		close(w->w_root);
-		return -EAGAIN;
+	if (!ip->i_chrooted) {
+		/* Until a chroot, every task's root is ours. */
+		if ((w->w_root = dup(ip->i_rootfd)) == -1)
+			return -EAGAIN;
+		w->w_rdev = ip->i_rootdev;
+		w->w_rino = ip->i_rootino;
+	} else {
+		if ((w->w_root = task_open(t->t_tid, "root", AT_FDCWD)) == -1)
+			return -EAGAIN;
+		if (fstat(w->w_root, &st) == -1) {
+			close(w->w_root);
+			return -EAGAIN;
+		}
+		w->w_rdev = st.st_dev;
+		w->w_rino = st.st_ino;
 	}
-	w->w_rdev = st.st_dev;
-	w->w_rino = st.st_ino;
 	if (*s == '/')
 		canon_step(w, NULL);
 	if (*s == '/')
 		fd = dup(w->w_root);
-	else if ((fd = task_open(t->t_tid, "cwd", dirfd)) == -1) {
+	else if ((fd = task_open(t->t_tid, "cwd", dirfd)) != -1 &&
+	    !ip->i_chrooted)
+		canon_start(w, fd);
+	if (fd == -1 && *s != '/') {
 		e = dirfd == AT_FDCWD || errno == EACCES || errno == EPERM ?
 		    -EAGAIN : -EBADF;
 		goto fail;
@@ -908,6 +949,8 @@ h_pathchk(struct interp *ip, struct tracee *t, struct call *c)
 
 	if ((n = path_specs(c, p)) == 0)
 		return V_CONT;
+	if (c->c_sn == SN_chroot)
+		ip->i_chrooted = 1;	/* path walks: roots may differ */
 	for (i = 0; i < n; i++) {
 		if (c->c_arg[p[i].patharg] == 0)
 			return V_CONT;	/* EFAULT, or a descriptor op */
@@ -926,6 +969,10 @@ h_pathchk(struct interp *ip, struct tracee *t, struct call *c)
 			return call_return(t, c, fd);
 		if (fd < 0)
 			continue;	/* the kernel's own error */
+		if ((w.w_inproc || w.w_proc) && c->c_sn == SN_chroot) {
+			close(fd);
+			return call_deny(ip, t, c, EPERM, "chroot into procfs");
+		}
 		if (w.w_inproc || w.w_proc) {
 			(void)snprintf(fp, sizeof(fp), "/proc/self/fd/%d", fd);
 			ll = readlink(fp, l, PATH_MAX);

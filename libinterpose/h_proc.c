@@ -73,6 +73,8 @@ clone_check(struct interp *ip, struct tracee *t, struct call *c,
 		return call_deny(ip, t, c, EPERM, "CLONE_UNTRACED");
 	if (flags & CLONE_NEWPID)
 		return call_deny(ip, t, c, EPERM, "CLONE_NEWPID");
+	if (flags & (CLONE_NEWNS | CLONE_NEWUSER))
+		ip->i_chrooted = 1;	/* path walks: roots may differ */
 	if ((flags & CLONE_PARENT) && t->t_proc->p_parent == NULL)
 		/* The kernel's answer for a namespace's init. */
 		return call_deny(ip, t, c, EINVAL, "CLONE_PARENT from pid 1");
@@ -177,6 +179,8 @@ h_unshare(struct interp *ip, struct tracee *t, struct call *c)
 {
 	if (c->c_arg[0] & CLONE_NEWPID)
 		return call_deny(ip, t, c, EPERM, "CLONE_NEWPID");
+	if (c->c_arg[0] & (CLONE_NEWNS | CLONE_NEWUSER))
+		ip->i_chrooted = 1;	/* path walks: roots may differ */
 	return V_CONT;
 }
 

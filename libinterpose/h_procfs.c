@@ -835,6 +835,13 @@ open_beneath(struct interp *ip, struct tracee *t, struct call *c,
 	how.resolve = RESOLVE_NO_SYMLINKS;
 	if ((nr = c->c_pers->p_nr[SN_openat2]) < 0)
 		return V_EXIT;		/* the exit check alone */
+	/*
+	 * From our root, which is every task's until a chroot (and never
+	 * procfs: chroot there is refused), nothing can lead the kernel
+	 * into procfs: no check at the exit.
+	 */
+	if (steps[0] == '/' && !ip->i_chrooted)
+		c->c_aux[0] = 1;
 	if (need_scratch(ip, t, c, &v, "open without scratch"))
 		return v;
 	/* One buffer: the struct (aligned, first), then the steps. */

@@ -145,8 +145,9 @@ const struct handler handlers[SN__MAX] = {
 	    "CLONE_PARENT_SETTID written in the output area; otherwise "
 	    "the clone event, *_SETTID words and the result translated",
 	    .rule = { R1(CBIT(0, CLONE_UNTRACED)), R1(CBIT(0, CLONE_NEWPID)),
-	    R1(CBIT(0, CLONE_PARENT)), R1(CBIT(0, CLONE_PARENT_SETTID)) },
-	    .nrule = 4 },
+	    R1(CBIT(0, CLONE_PARENT)), R1(CBIT(0, CLONE_PARENT_SETTID)),
+	    R1(CBIT(0, CLONE_NEWNS)), R1(CBIT(0, CLONE_NEWUSER)) },
+	    .nrule = 6 },
 	[SN_clone3] = { .enter = h_clone3, .exit = h_clone3_exit,
 	    .class = HC_CREATE, .stops = 3,
 	    .how = "clone_args copied to scratch and checked there "
@@ -157,8 +158,10 @@ const struct handler handlers[SN__MAX] = {
 	[SN_execveat] = { .class = HC_CREATE, .stops = 1,
 	    .how = "as execve" },
 	[SN_unshare] = { .enter = h_unshare, .class = HC_CREATE, .stops = 1,
-	    .how = "CLONE_NEWPID refused (EPERM)",
-	    .rule = { R1(CBIT(0, CLONE_NEWPID)) }, .nrule = 1 },
+	    .how = "CLONE_NEWPID refused (EPERM); CLONE_NEWNS and "
+	    "CLONE_NEWUSER noted (path walks start from each task's root)",
+	    .rule = { R1(CBIT(0, CLONE_NEWPID)), R1(CBIT(0, CLONE_NEWNS)),
+	    R1(CBIT(0, CLONE_NEWUSER)) }, .nrule = 3 },
 	[SN_setns] = { DENY(EPERM, "joining a namespace") },
 	[SN_setuid] = { CRED },
 	[SN_setuid32] = { CRED },

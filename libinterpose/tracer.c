@@ -18,6 +18,7 @@
 #include <sys/ptrace.h>
 #include <sys/queue.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/tree.h>
 #include <sys/types.h>
@@ -27,6 +28,7 @@
 #include <linux/ptrace.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,6 +88,7 @@ struct interp *
 interpose_new(interpose_log_fn fn, void *arg, int verbose)
 {
 	struct interp	*ip;
+	struct stat	 st;
 
 	if (arch_init() == -1)
 		return NULL;
@@ -107,6 +110,13 @@ interpose_new(interpose_log_fn fn, void *arg, int verbose)
 	 */
 	ip->i_samecred = geteuid() != 0 && !cap_has(CAP_DAC_OVERRIDE) &&
 	    !cap_has(CAP_DAC_READ_SEARCH);
+	/* The instance starts in our root: walks start there until a chroot. */
+	if ((ip->i_rootfd = open("/", O_PATH | O_CLOEXEC)) != -1 &&
+	    fstat(ip->i_rootfd, &st) == 0) {
+		ip->i_rootdev = st.st_dev;
+		ip->i_rootino = st.st_ino;
+	} else
+		ip->i_chrooted = 1;
 	if (scratch_init(ip) == -1)
 		ilog(ip, ILOG_INFO, "no scratch area: memory arguments "
 		    "that carry pids will be refused");
@@ -129,6 +139,8 @@ interpose_free(struct interp *ip)
 	scratch_free(ip);
 	if (ip->i_notify != -1)
 		close(ip->i_notify);
+	if (ip->i_rootfd != -1)
+		close(ip->i_rootfd);
 	free(ip);
 }
 
