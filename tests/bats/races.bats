@@ -88,3 +88,11 @@ race() {
 	check window 0
 	verdict
 }
+
+# The open is relative: the kernel's walk must not depend on a working
+# directory a sibling thread switches to /proc after the supervisor's.
+@test "cwdswap: a working directory switched to /proc never opens an outside entry" {
+	race cwdswap
+	check window 0
+	verdict
+}

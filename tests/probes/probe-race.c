@@ -19,7 +19,8 @@
  *
  * usage: probe-race WHAT OUTSIDE_PID [N]	WHAT: capget ownerex
  *						scmcreds clone3 procopen
- *						procstat procswap openswap;
+ *						procstat procswap openswap
+ *						cwdswap;
  *						N 10000
  *
  * A second thread keeps flipping a word of the call's memory argument
@@ -48,6 +49,10 @@
  *	       cmdline through them, while a third thread reads every
  *	       descriptor it can find: the outsider's cmdline read by
  *	       either (window= counts the third thread's)
+ *   cwdswap   the racer switches the working directory between one of
+ *	       ours holding a directory named OUTSIDE_PID and /proc;
+ *	       open()+read() of "OUTSIDE_PID/cmdline", relative, and the
+ *	       reader of every descriptor as in openswap
  * Natively outside_effect is normally > 0; in an instance it must be 0.
  */
 
@@ -572,6 +577,63 @@ race_openswap(void)
 	(void)rmdir(swapdir);
 }
 
+/* Switch the working directory (shared: CLONE_FS) back and forth. */
+static void *
+cwd_racer(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		(void)chdir(swapdir);
+		(void)chdir("/proc");
+	}
+	return NULL;
+}
+
+static void
+race_cwdswap(void)
+{
+	char		 p[128], rel[64], buf[256];
+	pthread_t	 wt;
+	ssize_t		 len;
+	long		 i;
+	int		 fd;
+
+	(void)snprintf(swapdir, sizeof(swapdir), "/tmp/probe-race.XXXXXX");
+	if (mkdtemp(swapdir) == NULL)
+		fail("mkdtemp");
+	(void)snprintf(p, sizeof(p), "%s/%ld", swapdir, out);
+	if (mkdir(p, 0700) == -1)
+		fail("mkdir");
+	(void)snprintf(p, sizeof(p), "%s/%ld/cmdline", swapdir, out);
+	if ((fd = open(p, O_WRONLY | O_CREAT, 0600)) == -1 ||
+	    write(fd, "probe-race", 10) != 10)
+		fail("write");
+	close(fd);
+	(void)snprintf(rel, sizeof(rel), "%ld/cmdline", out);
+	stop = 0;
+	if (pthread_create(&racer_thread, NULL, cwd_racer, NULL) != 0 ||
+	    pthread_create(&wt, NULL, window_reader, NULL) != 0)
+		fail("pthread_create");
+	for (i = 0; i < n; i++) {
+		fd = open(rel, O_RDONLY);
+		tally(fd);
+		if (fd == -1)
+			continue;
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (len > 0 && memmem(buf, (size_t)len, "outside", 7) != NULL)
+			effect++;
+	}
+	finish();
+	(void)pthread_join(wt, NULL);
+	effect += window;
+	kv("window", window);
+	(void)unlink(p);
+	(void)snprintf(p, sizeof(p), "%s/%ld", swapdir, out);
+	(void)rmdir(p);
+	(void)rmdir(swapdir);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -600,6 +662,8 @@ main(int argc, char *argv[])
 		fn = race_procswap;
 	else if (strcmp(argv[1], "openswap") == 0)
 		fn = race_openswap;
+	else if (strcmp(argv[1], "cwdswap") == 0)
+		fn = race_cwdswap;
 	else
 		fail("unknown_race");
 	val_own = pid;
