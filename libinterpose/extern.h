@@ -335,6 +335,8 @@ struct interp {
 	dev_t			 i_rootdev;
 	ino_t			 i_rootino;
 	int			 i_chrooted;	/* a chroot was tried: roots vary */
+	char			*i_procmnt[8];	/* where procfs is mounted */
+	int			 i_nprocmnt;	/* how many; -1: unknown */
 	int			 i_rootstop;	/* group stop signal, or 0 */
 	unsigned long long	 i_stops;	/* ptrace stops handled */
 	struct tracee		*i_cur;		/* whose handler runs */
@@ -504,6 +506,8 @@ enum verdict	 h_getdents(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_pathq(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_pathchk(struct interp *, struct tracee *, struct call *);
 void		 link_virtual(struct interp *, char *, size_t);
+void		 procmnt_load(struct interp *);
+void		 procmnt_free(struct interp *);
 int		 path_outside(struct interp *, struct tracee *, int,
 		    const char *, int, char *, size_t);
 

@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include <linux/magic.h>
+#include <linux/openat2.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -293,6 +294,174 @@ task_open(pid_t tid, const char *what, int fd)
 
 
 /*
+ * Where procfs is mounted in our mount namespace, which is the
+ * instance's until a chroot or a new one (i_chrooted): the mount points
+ * of /proc/self/mountinfo of type proc.  Unknown (more than fit, or
+ * unreadable): i_nprocmnt -1, and every walk takes the long way.
+ */
+void
+procmnt_load(struct interp *ip)
+{
+	FILE	*f;
+	char	*line = NULL, *mp, *sep, *o;
+	size_t	 cap = 0;
+	int	 i;
+
+	ip->i_nprocmnt = -1;
+	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return;
+	ip->i_nprocmnt = 0;
+	while (getline(&line, &cap, f) != -1) {
+		/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT ... - TYPE ..." */
+		if ((sep = strstr(line, " - ")) == NULL ||
+		    strncmp(sep + 3, "proc ", 5) != 0)
+			continue;
+		mp = line;
+		for (i = 0; i < 4 && mp != NULL; i++)
+			if ((mp = strchr(mp, ' ')) != NULL)
+				mp++;
+		if (mp == NULL || (o = strchr(mp, ' ')) == NULL ||
+		    ip->i_nprocmnt == (int)(sizeof(ip->i_procmnt) /
+		    sizeof(ip->i_procmnt[0])) ||
+		    memchr(mp, '\\', (size_t)(o - mp)) != NULL) {
+			procmnt_free(ip);	/* escaped, or too many */
+			ip->i_nprocmnt = -1;
+			break;
+		}
+		if ((ip->i_procmnt[ip->i_nprocmnt] =
+		    strndup(mp, (size_t)(o - mp))) == NULL) {
+			procmnt_free(ip);
+			ip->i_nprocmnt = -1;
+			break;
+		}
+		ip->i_nprocmnt++;
+	}
+	free(line);
+	fclose(f);
+}
+
+void
+procmnt_free(struct interp *ip)
+{
+	int	 i;
+
+	for (i = 0; i < ip->i_nprocmnt; i++)
+		free(ip->i_procmnt[i]);
+	ip->i_nprocmnt = 0;
+}
+
+/* Does absolute path p lie in, or pass through, a procfs mount? */
+static int
+procmnt_under(const struct interp *ip, const char *p)
+{
+	size_t	 n;
+	int	 i;
+
+	for (i = 0; i < ip->i_nprocmnt; i++) {
+		n = strlen(ip->i_procmnt[i]);
+		if (n == 1)
+			return 1;	/* procfs at the root */
+		if (strncmp(p, ip->i_procmnt[i], n) == 0 &&
+		    (p[n] == '/' || p[n] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Does path s have a "." or ".." component (or no component at all)? */
+static int
+has_dots(const char *s)
+{
+	const char	*p;
+	size_t		 n;
+	int		 any = 0;
+
+	for (p = s; *p != '\0'; p += n) {
+		while (*p == '/')
+			p++;
+		if ((n = strcspn(p, "/")) == 0)
+			break;
+		any = 1;
+		if ((n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 1;
+	}
+	return !any;
+}
+
+/*
+ * The short way, for a path with no link and no dot in it, from our
+ * root (no chroot) and outside procfs: one openat2 with
+ * RESOLVE_NO_SYMLINKS does the walk the long way would do, step for
+ * step.  Returns what path_walk() would, or -EAGAIN: take the long way
+ * (a link on the way, a missing last component the caller may create,
+ * procfs, any doubt).
+ */
+static int
+walk_fast(struct interp *ip, struct tracee *t, int dirfd, const char *path,
+    int flags, struct pwalk *w)
+{
+	struct open_how	 how;
+	struct statfs	 sf;
+	const char	*last;
+	size_t		 n;
+	int		 start, fd;
+
+	if (ip->i_chrooted || ip->i_nprocmnt < 0 || has_dots(path))
+		return -EAGAIN;
+	if (*path == '/') {
+		if ((start = dup(ip->i_rootfd)) == -1)
+			return -EAGAIN;
+	} else if ((start = task_open(t->t_tid, "cwd", dirfd)) == -1)
+		return -EAGAIN;
+	w->w_root = -1;
+	w->w_cur = -1;
+	w->w_clen = 0;
+	w->w_canon[0] = '\0';
+	if (*path == '/')
+		canon_step(w, NULL);
+	else
+		canon_start(w, start);
+	n = strlen(path);
+	if (w->w_clen == 0 || w->w_clen + n + 1 > sizeof(w->w_canon)) {
+		close(start);
+		return -EAGAIN;
+	}
+	(void)strlcat(w->w_canon, path + (*path == '/'), sizeof(w->w_canon));
+	w->w_clen = strlen(w->w_canon);
+	if (procmnt_under(ip, w->w_canon)) {
+		close(start);
+		return -EAGAIN;
+	}
+	memset(&how, 0, sizeof(how));
+	how.flags = O_PATH | O_CLOEXEC | ((flags & PW_FOLLOW) ? 0 : O_NOFOLLOW);
+	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	fd = (int)syscall(SYS_openat2, start, path, &how, sizeof(how));
+	close(start);
+	if (fd == -1) {
+		/* Every component up to the missing one was plain. */
+		if (errno == ENOENT && !(flags & PW_PARENT))
+			return -ENOENT;
+		return -EAGAIN;
+	}
+	if (fstat(fd, &w->w_st) == -1 || fstatfs(fd, &sf) == -1 ||
+	    sf.f_type == PROC_SUPER_MAGIC) {
+		close(fd);
+		return -EAGAIN;
+	}
+	last = path + n;
+	while (last > path && last[-1] == '/')
+		last--;
+	n = (size_t)(last - path);
+	while (last > path && last[-1] != '/')
+		last--;
+	(void)snprintf(w->w_name, sizeof(w->w_name), "%.*s",
+	    (int)(path + n - last), last);
+	w->w_dev = w->w_st.st_dev;
+	return fd;
+}
+
+/*
  * Walk path, relative to dirfd (AT_FDCWD: the working directory) of task
  * t.  Returns an O_PATH descriptor of what it names (the caller closes
  * it), or -errno as the kernel's walk would fail; -ENOENT as well if it
@@ -314,6 +483,9 @@ path_walk(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 	enum ppos	 pp;
 	int		 n, slash, fd, e, cur = 0, follow, mustdir = 0;
 
+	memset(w, 0, sizeof(*w));
+	if ((fd = walk_fast(ip, t, dirfd, path, flags, w)) != -EAGAIN)
+		return fd;
 	memset(w, 0, sizeof(*w));
 	w->w_cur = -1;
 	w->w_dev = (dev_t)-1;

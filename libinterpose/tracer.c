@@ -117,6 +117,7 @@ interpose_new(interpose_log_fn fn, void *arg, int verbose)
 		ip->i_rootino = st.st_ino;
 	} else
 		ip->i_chrooted = 1;
+	procmnt_load(ip);
 	if (scratch_init(ip) == -1)
 		ilog(ip, ILOG_INFO, "no scratch area: memory arguments "
 		    "that carry pids will be refused");
@@ -141,6 +142,7 @@ interpose_free(struct interp *ip)
 		close(ip->i_notify);
 	if (ip->i_rootfd != -1)
 		close(ip->i_rootfd);
+	procmnt_free(ip);
 	free(ip);
 }
 
