@@ -198,3 +198,15 @@ every_result_is() {
 	done
 	verdict
 }
+
+# Inside a procfs root, every absolute path would name /proc entries.
+@test "chroot into procfs is refused (EPERM); into a plain directory it works" {
+	[ "$(id -u)" -eq 0 ] || skip "chroot needs root"
+	inst -- sh -c 'chroot /proc /1/exe -c true; echo proc=$?; chroot / true; echo plain=$?'
+	check_status 0
+	printf '%s\n' "${lines[@]}" | grep -qx "proc=125" || fail_note "chroot /proc: ${lines[*]}"
+	printf '%s\n' "${lines[@]}" | grep -qx "plain=0" || fail_note "chroot /: ${lines[*]}"
+	printf '%s\n' "${stderr_lines[@]}" | grep -q "Operation not permitted" ||
+		fail_note "no EPERM: $stderr"
+	verdict
+}
