@@ -28,6 +28,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,8 +57,8 @@ static volatile sig_atomic_t	 rootfd = -1;	/* pidfd of the root */
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: instproc [-v] [-u user] [-g group] "
-	    "[-f fd]... [-C dir] -- command [args]\n");
+	fprintf(stderr, "usage: instproc [-v] [-p placement] [-u user] "
+	    "[-g group] [-f fd]... [-C dir] -- command [args]\n");
 	exit(EX_USAGE_);
 }
 
@@ -160,6 +161,33 @@ close_others(int *keep, size_t nkeep)
 	}
 }
 
+/*
+ * -p one: this process, and so the instance, on one of the CPUs it may
+ * run on (the one it runs on now).  A stop then wakes the supervisor on
+ * the CPU of the task that stopped, which costs several times less than
+ * a wake-up across CPUs, at the price of running the instance's
+ * processes one at a time.
+ */
+static int
+pin_one(void)
+{
+	cpu_set_t	 set;
+	int		 cpu;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == -1)
+		return -1;
+	if ((cpu = sched_getcpu()) == -1 || !CPU_ISSET(cpu, &set))
+		for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set); cpu++)
+			;
+	if (cpu == CPU_SETSIZE) {
+		errno = EINVAL;
+		return -1;
+	}
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
 /* Read exactly len bytes, or fail. */
 static int
 readall(int fd, void *buf, size_t len)
@@ -188,13 +216,14 @@ main(int argc, char *argv[])
 	int		 keep[KEEP_MAX], go[2], rep[2], ch, verbose = 0;
 	int		 tty = -1, status, nfd, fd, rc, sig;
 	size_t		 nkeep = 0;
+	int		 one = 1;	/* -p one: see pin_one() */
 	uid_t		 uid;
 	gid_t		 gid;
 	pid_t		 pid;
 	long		 v;
 	char		 c;
 
-	while ((ch = getopt(argc, argv, "+vu:g:f:C:")) != -1) {
+	while ((ch = getopt(argc, argv, "+vp:u:g:f:C:")) != -1) {
 		switch (ch) {
 		case 'v':
 			verbose++;
@@ -223,6 +252,15 @@ main(int argc, char *argv[])
 			break;
 		case 'C':
 			dir = optarg;
+			break;
+		case 'p':
+			if (strcmp(optarg, "one") == 0)
+				one = 1;
+			else if (strcmp(optarg, "any") == 0)
+				one = 0;
+			else
+				errx(EX_USAGE_, "-p %s: not a placement (any "
+				    "or one)", optarg);
 			break;
 		default:
 			usage();
@@ -259,6 +297,9 @@ main(int argc, char *argv[])
 
 	if ((feat = interpose_probe()) != NULL)
 		errx(EX_KERNEL, "the kernel lacks %s", feat);
+	/* Inherited by the instance: every stop a wake-up on this CPU. */
+	if (one && pin_one() == -1)
+		err(EX_SUPERVISOR, "-p one: sched_setaffinity");
 	/*
 	 * Nobody of the instance may read or write our memory through
 	 * /proc/PID/mem or ptrace: that would be the supervisor's memory.

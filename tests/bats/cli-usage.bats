@@ -181,3 +181,20 @@ man_options() {
 	fi
 	verdict
 }
+
+@test "-p one (the default) binds the instance to one CPU, -p any does not, -p other is refused" {
+	local mine
+	mine=$(awk '/^Cpus_allowed_list:/ { print $2 }' /proc/self/status)
+	inst -- awk '/^Cpus_allowed_list:/ { print $2 }' /proc/self/status
+	check_status 0
+	[[ ${lines[0]:-} =~ ^[0-9]+$ ]] || fail_note "default: CPUs ${lines[0]:-} (want one)"
+	inst -p one -- awk '/^Cpus_allowed_list:/ { print $2 }' /proc/self/status
+	[[ ${lines[0]:-} =~ ^[0-9]+$ ]] || fail_note "-p one: CPUs ${lines[0]:-} (want one)"
+	inst -p any -- awk '/^Cpus_allowed_list:/ { print $2 }' /proc/self/status
+	[ "${lines[0]:-}" = "$mine" ] || fail_note "-p any: CPUs ${lines[0]:-} (want ours, $mine)"
+	inst -p two -- true
+	check_status 125
+	[ "${stderr_lines[0]:-}" = "instproc: -p two: not a placement (any or one)" ] ||
+		fail_note "-p two: ${stderr_lines[0]:-}"
+	verdict
+}
