@@ -480,6 +480,8 @@ enum verdict	 call_deny(struct interp *, struct tracee *, struct call *,
 		    int, const char *);
 enum verdict	 call_return(struct tracee *, struct call *, int64_t);
 int		 call_setarg(struct tracee *, struct call *, int, uint64_t);
+int		 call_setargs(struct tracee *, struct call *, unsigned int,
+		    const uint64_t[6], int64_t);
 void		 call_restore(struct tracee *, struct call *);
 pid_t		 pid_in(struct interp *, pid_t);
 pid_t		 pid_in_pg(struct interp *, pid_t);

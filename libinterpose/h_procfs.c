@@ -818,7 +818,7 @@ open_beneath(struct interp *ip, struct tracee *t, struct call *c,
 {
 	struct open_how	 how;
 	char		 buf[sizeof(how) + PATH_MAX];
-	uint64_t	 f, ap, ah;
+	uint64_t	 f, ap, ah, a[6] = { 0 };
 	enum verdict	 v;
 	int		 nr, sn = c->c_sn;
 
@@ -851,11 +851,11 @@ open_beneath(struct interp *ip, struct tracee *t, struct call *c,
 	    1)) == 0)
 		return call_deny(ip, t, c, ENAMETOOLONG, "scratch full");
 	ap = ah + sizeof(how);
-	if (regs_set(t, R_NR, (uint64_t)nr) == -1 ||
-	    call_setarg(t, c, 0, sn == SN_open ? (uint64_t)AT_FDCWD :
-	    c->c_arg[0]) == -1 || call_setarg(t, c, 1, ap) == -1 ||
-	    call_setarg(t, c, 2, ah) == -1 ||
-	    call_setarg(t, c, 3, sizeof(how)) == -1)
+	a[0] = sn == SN_open ? (uint64_t)AT_FDCWD : c->c_arg[0];
+	a[1] = ap;
+	a[2] = ah;
+	a[3] = sizeof(how);
+	if (call_setargs(t, c, 0xf, a, nr) == -1)
 		return V_CONT;		/* vanished */
 	return V_EXIT;
 }

@@ -252,7 +252,10 @@ call_setarg(struct tracee *t, struct call *c, int i, uint64_t v)
 	uint64_t	 raw;
 
 	if (!(c->c_restore & (1U << i))) {
-		if (regs_get(t, R_A0 + i, &raw) == -1)
+		/* Native: the seccomp data is the whole register. */
+		if (!c->c_pers->p_compat)
+			raw = c->c_arg[i];
+		else if (regs_get(t, R_A0 + i, &raw) == -1)
 			return -1;
 		c->c_raw[i] = raw;
 		c->c_restore |= 1U << i;
@@ -260,15 +263,59 @@ call_setarg(struct tracee *t, struct call *c, int i, uint64_t v)
 	return regs_set(t, R_A0 + i, v);
 }
 
+/* The slot of register r in a struct user_regs read by regs_getall(). */
+static uint64_t *
+reg_slot(const struct call *c, uint64_t *buf, enum reg r)
+{
+	return (uint64_t *)(void *)((char *)buf + c->c_pers->p_off[r]);
+}
+
+/*
+ * Rewrite the arguments of mask (bit i: argument i) to v[i], and the
+ * call number to nr unless it is -1, in one read and one write of the
+ * registers.  As call_setarg(), the instance's values come back at the
+ * exit stop.  Returns 0 or -1.
+ */
+int
+call_setargs(struct tracee *t, struct call *c, unsigned int mask,
+    const uint64_t v[6], int64_t nr)
+{
+	uint64_t	 buf[32];
+	int		 i;
+
+	if (regs_getall(t, buf) == -1)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		if (!(mask & (1U << i)))
+			continue;
+		if (!(c->c_restore & (1U << i))) {
+			c->c_raw[i] = *reg_slot(c, buf, R_A0 + i);
+			c->c_restore |= 1U << i;
+		}
+		*reg_slot(c, buf, R_A0 + i) = v[i];
+	}
+	if (nr != -1)
+		*reg_slot(c, buf, R_NR) = (uint64_t)nr;
+	return regs_setall(t, buf);
+}
+
 /* Put back every argument register call_setarg() changed. */
 void
 call_restore(struct tracee *t, struct call *c)
 {
-	int	 i;
+	uint64_t	 buf[32];
+	int		 i, n = __builtin_popcount(c->c_restore);
 
-	for (i = 0; i < 6; i++)
-		if (c->c_restore & (1U << i))
-			(void)regs_set(t, R_A0 + i, c->c_raw[i]);
+	if (n > 2 && c->c_pers != NULL && regs_getall(t, buf) == 0) {
+		/* Two calls rather than one for each. */
+		for (i = 0; i < 6; i++)
+			if (c->c_restore & (1U << i))
+				*reg_slot(c, buf, R_A0 + i) = c->c_raw[i];
+		(void)regs_setall(t, buf);
+	} else
+		for (i = 0; i < 6; i++)
+			if (c->c_restore & (1U << i))
+				(void)regs_set(t, R_A0 + i, c->c_raw[i]);
 	c->c_restore = 0;
 }
 
