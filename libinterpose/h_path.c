@@ -409,10 +409,9 @@ walk_fast(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 
 	if (ip->i_chrooted || ip->i_nprocmnt < 0 || has_dots(path))
 		return -EAGAIN;
-	if (*path == '/') {
-		if ((start = dup(ip->i_rootfd)) == -1)
-			return -EAGAIN;
-	} else if ((start = task_open(t->t_tid, "cwd", dirfd)) == -1)
+	if (*path == '/')
+		start = ip->i_rootfd;	/* ours: not closed below */
+	else if ((start = task_open(t->t_tid, "cwd", dirfd)) == -1)
 		return -EAGAIN;
 	w->w_root = -1;
 	w->w_cur = -1;
@@ -424,20 +423,23 @@ walk_fast(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 		canon_start(w, start);
 	n = strlen(path);
 	if (w->w_clen == 0 || w->w_clen + n + 1 > sizeof(w->w_canon)) {
-		close(start);
+		if (start != ip->i_rootfd)
+			close(start);
 		return -EAGAIN;
 	}
 	(void)strlcat(w->w_canon, path + (*path == '/'), sizeof(w->w_canon));
 	w->w_clen = strlen(w->w_canon);
 	if (procmnt_under(ip, w->w_canon)) {
-		close(start);
+		if (start != ip->i_rootfd)
+			close(start);
 		return -EAGAIN;
 	}
 	memset(&how, 0, sizeof(how));
 	how.flags = O_PATH | O_CLOEXEC | ((flags & PW_FOLLOW) ? 0 : O_NOFOLLOW);
 	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 	fd = (int)syscall(SYS_openat2, start, path, &how, sizeof(how));
-	close(start);
+	if (start != ip->i_rootfd)
+		close(start);
 	if (fd == -1) {
 		/* Every component up to the missing one was plain. */
 		if (errno == ENOENT && !(flags & PW_PARENT))
