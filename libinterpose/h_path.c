@@ -368,25 +368,69 @@ procmnt_under(const struct interp *ip, const char *p)
 	return 0;
 }
 
-/* Does path s have a "." or ".." component (or no component at all)? */
+/* w_canon: where descriptor fd is, from our root.  0, or -1. */
 static int
-has_dots(const char *s)
+canon_fd(struct pwalk *w, int fd)
+{
+	char	 p[64];
+	ssize_t	 n;
+
+	(void)snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	if ((n = readlink(p, w->w_canon, sizeof(w->w_canon) - 1)) <= 0 ||
+	    w->w_canon[0] != '/')
+		return -1;
+	w->w_canon[n] = '\0';
+	w->w_clen = (size_t)n;
+	return n > 10 && strcmp(w->w_canon + n - 10, " (deleted)") == 0 ?
+	    -1 : 0;
+}
+
+/*
+ * Extend w_canon, an absolute directory ending in "/", by path,
+ * lexically: "." dropped, ".." taking the last name off (never above
+ * "/").  With no link on the way, which openat2 with RESOLVE_NO_SYMLINKS
+ * then checks, this is the kernel's walk, mount points included.  -1 if
+ * it passes through a procfs mount, does not fit, or has no component.
+ */
+static int
+canon_lex(const struct interp *ip, struct pwalk *w, const char *path)
 {
 	const char	*p;
 	size_t		 n;
 	int		 any = 0;
 
-	for (p = s; *p != '\0'; p += n) {
+	for (p = path; ; p += n) {
 		while (*p == '/')
 			p++;
 		if ((n = strcspn(p, "/")) == 0)
 			break;
 		any = 1;
-		if ((n == 1 && p[0] == '.') ||
-		    (n == 2 && p[0] == '.' && p[1] == '.'))
-			return 1;
+		if (n == 1 && p[0] == '.')
+			continue;
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (w->w_clen > 1) {
+				w->w_clen--;
+				while (w->w_canon[w->w_clen - 1] != '/')
+					w->w_clen--;
+				w->w_canon[w->w_clen] = '\0';
+			}
+		} else {
+			if (w->w_clen + n + 2 > sizeof(w->w_canon))
+				return -1;
+			memcpy(w->w_canon + w->w_clen, p, n);
+			w->w_clen += n;
+			w->w_canon[w->w_clen++] = '/';
+			w->w_canon[w->w_clen] = '\0';
+		}
+		if (procmnt_under(ip, w->w_canon))
+			return -1;
 	}
-	return !any;
+	if (!any)
+		return -1;
+	/* The last slash only if the path ends in one. */
+	if (w->w_clen > 1 && path[strlen(path) - 1] != '/')
+		w->w_canon[--w->w_clen] = '\0';
+	return 0;
 }
 
 /*
@@ -407,7 +451,7 @@ walk_fast(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 	size_t		 n;
 	int		 start, fd;
 
-	if (ip->i_chrooted || ip->i_nprocmnt < 0 || has_dots(path))
+	if (ip->i_chrooted || ip->i_nprocmnt < 0)
 		return -EAGAIN;
 	if (*path == '/')
 		start = ip->i_rootfd;	/* ours: not closed below */
@@ -421,27 +465,35 @@ walk_fast(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 		canon_step(w, NULL);
 	else
 		canon_start(w, start);
+	if (w->w_clen == 0 || procmnt_under(ip, w->w_canon) ||
+	    canon_lex(ip, w, path) == -1) {
+		if (start != ip->i_rootfd)
+			close(start);
+		return -EAGAIN;
+	}
 	n = strlen(path);
-	if (w->w_clen == 0 || w->w_clen + n + 1 > sizeof(w->w_canon)) {
-		if (start != ip->i_rootfd)
-			close(start);
-		return -EAGAIN;
-	}
-	(void)strlcat(w->w_canon, path + (*path == '/'), sizeof(w->w_canon));
-	w->w_clen = strlen(w->w_canon);
-	if (procmnt_under(ip, w->w_canon)) {
-		if (start != ip->i_rootfd)
-			close(start);
-		return -EAGAIN;
-	}
 	memset(&how, 0, sizeof(how));
 	how.flags = O_PATH | O_CLOEXEC | ((flags & PW_FOLLOW) ? 0 : O_NOFOLLOW);
 	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 	fd = (int)syscall(SYS_openat2, start, path, &how, sizeof(how));
+	if (fd == -1 && errno == ELOOP) {
+		/*
+		 * A link on the way (/lib on a merged /usr): followed, as
+		 * long as the walk stays on the start's mount, where procfs
+		 * cannot be; the steps are then where it ended.
+		 */
+		how.resolve = RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+		fd = (int)syscall(SYS_openat2, start, path, &how, sizeof(how));
+		if (fd != -1 && canon_fd(w, fd) == -1) {
+			close(fd);
+			fd = -1;
+			errno = EAGAIN;
+		}
+	}
 	if (start != ip->i_rootfd)
 		close(start);
 	if (fd == -1) {
-		/* Every component up to the missing one was plain. */
+		/* No mount crossed up to the missing component. */
 		if (errno == ENOENT && !(flags & PW_PARENT))
 			return -ENOENT;
 		return -EAGAIN;
