@@ -1,0 +1,43 @@
+#
+# bench/scale.awk: the table of bench/run --scale from its scale.tsv.
+#
+# scale.tsv columns: kind (one: one instance; many: that many instances
+# of one task), procs, threads, tasks, getpid ns with one task, getpid
+# ns with all tasks alive (many: the median over the instances), VmRSS
+# and VmHWM in kB (many: summed over the supervisors), stops, status.
+#
+NR == 1 { next }
+$1 == "one" {
+	printf "%s%-28s %7s %9s %9s %10s %10s %s\n", \
+	    (n++ ? "" : sprintf("%-28s %7s %9s %9s %10s %10s\n", \
+	    "one instance", "tasks", "getpid@1", "getpid@n", "VmRSS kB", \
+	    "VmHWM kB")), \
+	    $2 " proc x " $3 " thr", $4, us($5), us($6), $7, $8, \
+	    ($10 == "ok" ? "" : $10)
+	if ($4 == 1 && $10 == "ok") {
+		rss1 = $7
+		hwm1 = $8
+	}
+	if ($4 > 1 && $10 == "ok" && rss1 != "") {
+		pt[$2 " proc x " $3 " thr"] = \
+		    sprintf("%.2f / %.2f", ($7 - rss1) / ($4 - 1), \
+		    ($8 - hwm1) / ($4 - 1))
+		order[++np] = $2 " proc x " $3 " thr"
+	}
+	next
+}
+$1 == "many" {
+	printf "\n%d instances of one task at once: VmRSS %d kB in all, " \
+	    "%.0f kB per instance (VmHWM %.0f kB); getpid %s (median, timed while the others start)%s\n", \
+	    $2, $7, $7 / $2, $8 / $2, us($6), ($10 == "ok" ? "" : " " $10)
+}
+END {
+	if (np) {
+		printf "\nsupervisor memory per added task, VmRSS / VmHWM kB:\n"
+		for (i = 1; i <= np; i++)
+			printf "  %-28s %s\n", order[i], pt[order[i]]
+	}
+}
+function us(ns) {
+	return ns == "-" ? "-" : sprintf("%.1fus", ns / 1000)
+}
