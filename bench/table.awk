@@ -130,7 +130,7 @@ END {
 	}
 	for (j = 1; j <= ns_; j++) {
 		s = S[j]
-		if (s != "instproc" && s != "inst-cpu0")
+		if (s != "instproc" && s != "inst-any" && s != "inst-N")
 			continue
 		k = "getpid" SUBSEP s
 		if (!(k in med))

@@ -57,7 +57,7 @@ static volatile sig_atomic_t	 rootfd = -1;	/* pidfd of the root */
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: instproc [-v] [-p placement] [-u user] "
+	fprintf(stderr, "usage: instproc [-N] [-v] [-p placement] [-u user] "
 	    "[-g group] [-f fd]... [-C dir] -- command [args]\n");
 	exit(EX_USAGE_);
 }
@@ -66,7 +66,8 @@ usage(void)
 static void
 logfn(enum interpose_log lvl, const char *msg, void *arg)
 {
-	(void)arg;
+	if (lvl == ILOG_INFO && !*(int *)arg)
+		return;
 	fprintf(stderr, "instproc: %s%s\n",
 	    lvl == ILOG_WARN ? "warning: " : lvl == ILOG_DENY ? "denied: " :
 	    "", msg);
@@ -217,14 +218,18 @@ main(int argc, char *argv[])
 	int		 tty = -1, status, nfd, fd, rc, sig;
 	size_t		 nkeep = 0;
 	int		 one = 1;	/* -p one: see pin_one() */
+	int		 answer = 1;	/* -N: getters at ptrace stops */
 	uid_t		 uid;
 	gid_t		 gid;
 	pid_t		 pid;
 	long		 v;
 	char		 c;
 
-	while ((ch = getopt(argc, argv, "+vp:u:g:f:C:")) != -1) {
+	while ((ch = getopt(argc, argv, "+Nvp:u:g:f:C:")) != -1) {
 		switch (ch) {
+		case 'N':
+			answer = 0;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -308,7 +313,7 @@ main(int argc, char *argv[])
 		err(EX_SUPERVISOR, "prctl PR_SET_DUMPABLE");
 	/* Orphans the root does not keep (after it died) come to us. */
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
-	if ((ip = interpose_new(logfn, NULL, verbose)) == NULL)
+	if ((ip = interpose_new(logfn, &verbose, verbose)) == NULL)
 		err(EX_SUPERVISOR, "interpose_new");
 
 	if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp())
@@ -328,7 +333,8 @@ main(int argc, char *argv[])
 		if (write(rep[1], "r", 1) != 1 || readall(go[0], &c, 1) == -1)
 			_exit(EX_SUPERVISOR);
 		fd = -1;
-		if (interpose_filter_install(geteuid() != 0, &fd) == -1) {
+		if (interpose_filter_install(geteuid() != 0, answer,
+		    &fd) == -1) {
 			warn("cannot install the seccomp filter");
 			_exit(EX_KERNEL);
 		}
@@ -384,12 +390,17 @@ main(int argc, char *argv[])
 	if (write(go[1], "g", 1) != 1)
 		err(EX_SUPERVISOR, "write");
 	if (readall(rep[0], &fd, sizeof(fd)) == 0) {
-		if (fd != -1) {
-			nfd = syscall(SYS_pidfd_getfd, (int)rootfd, fd, 0);
-			if (nfd == -1)
-				warn("cannot take the seccomp listener");
-			else
-				(void)interpose_notify(ip, nfd);
+		/*
+		 * The instance's getters wait on this listener: without
+		 * it they would fail (ENOSYS), so the root must not start.
+		 */
+		if (fd != -1 && ((nfd = syscall(SYS_pidfd_getfd, (int)rootfd,
+		    fd, 0)) == -1 || interpose_notify(ip, nfd) == -1)) {
+			rc = errno;
+			(void)kill(pid, SIGKILL);
+			(void)waitpid(pid, NULL, 0);
+			errno = rc;
+			err(EX_KERNEL, "cannot serve the seccomp listener");
 		}
 		(void)write(go[1], "g", 1);
 	}
@@ -427,8 +438,9 @@ main(int argc, char *argv[])
 		(void)tcsetpgrp(tty, getpgrp());
 	status = interpose_status(ip);
 	if (verbose)
-		fprintf(stderr, "instproc: %llu ptrace stops\n",
-		    interpose_nstops(ip));
+		fprintf(stderr, "instproc: %llu ptrace stops, %llu "
+		    "notifications\n", interpose_nstops(ip),
+		    interpose_nnotifs(ip));
 	interpose_free(ip);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);

@@ -47,9 +47,11 @@ main(void)
 	    "through the x32 ABI, traps and fails with ENOSYS.  i386 calls "
 	    "(`int $0x80`, 32-bit programs) trap on every row below, whatever "
 	    "its condition.\n\n"
-	    "*Stops* counts the ptrace stops of the common case: 1 for a "
-	    "seccomp stop alone, 2 with the exit stop that translates a "
-	    "result or restores a rewritten argument.\n");
+	    "*Stops* counts the stops of the common case: 1 for a "
+	    "seccomp stop alone (for the getters, a seccomp user "
+	    "notification that the supervisor's listener thread answers), 2 "
+	    "with the exit stop that translates a result or restores a "
+	    "rewritten argument.\n");
 	for (j = 0; j < nc; j++) {
 		printf("\n## %s\n\n| call | traps when | handling | stops |\n"
 		    "|---|---|---|---|\n", classes[j]);

@@ -16,6 +16,8 @@
 #ifndef EXTERN_H
 #define EXTERN_H
 
+#include <pthread.h>
+
 #include "sysno.h"
 
 /*
@@ -313,6 +315,16 @@ RB_HEAD(tracee_tree, tracee);
 int		 tracee_cmp(const struct tracee *, const struct tracee *);
 RB_PROTOTYPE(tracee_tree, tracee, t_entry, tracee_cmp)
 
+/* A descriptor the answer thread is to install (see notify.c). */
+struct addfd_req {
+	enum { ADDFD_IDLE, ADDFD_WAIT, ADDFD_DONE } a_state;
+	pid_t			 a_tid;
+	int			 a_nr;
+	int			 a_srcfd;
+	int			 a_flags;
+	int			 a_rc;
+};
+
 /* An instance. */
 struct interp {
 	struct vmap		 i_vmap;
@@ -329,6 +341,14 @@ struct interp {
 	TAILQ_HEAD(, tracee)	 i_parked;	/* waiting for scratch */
 	struct scratch		*i_scr;		/* NULL: none */
 	int			 i_notify;	/* seccomp listener, or -1 */
+	int			 i_nthread;	/* the answer thread runs */
+	pthread_t		 i_nthr;
+	pthread_mutex_t		 i_mu;		/* see notify.c */
+	pthread_cond_t		 i_cv;		/* i_addfd served */
+	int			 i_nstop[2];	/* a pipe: the thread ends */
+	int			 i_syncwake;	/* FD_SYNC_WAKE_UP taken */
+	struct addfd_req	 i_addfd;
+	unsigned long long	 i_nnotif;	/* notifications answered */
 	int			 i_captrace;	/* has CAP_SYS_PTRACE */
 	int			 i_samecred;	/* the instance's access = ours */
 	int			 i_rootfd;	/* our "/", O_PATH, or -1 */
@@ -397,6 +417,9 @@ struct handler {
 			    struct call *);
 	enum verdict	(*exit)(struct interp *, struct tracee *,
 			    struct call *);
+	/* A getter: the answer from the model, or -errno (see notify.c). */
+	int64_t		(*answer)(struct interp *, struct tracee *,
+			    const uint64_t *);
 	enum hclass	 class;
 	int		 err;		/* for h_deny: errno */
 	int		 stops;		/* typical stops */
@@ -453,6 +476,14 @@ void		 scratch_release(struct interp *, struct call *);
 void		 scratch_inject_exit(struct interp *, struct tracee *);
 void		 scratch_forget(struct interp *, struct tracee *);
 int		 notify_addfd(struct interp *, struct tracee *, int, int, int);
+
+/* notify.c: the answer thread. */
+int		 notify_start(struct interp *);
+void		 notify_stop(struct interp *);
+void		 notify_lock(struct interp *);
+void		 notify_unlock(struct interp *);
+int		 notify_addfd_thread(struct interp *, struct tracee *, int, int,
+		    int);
 void		 mm_unref(struct mm *);
 struct mm	*mm_new(void);
 struct mm	*mm_fork(const struct mm *);
@@ -540,18 +571,19 @@ int		 inject_seccomp(struct interp *, struct tracee *);
 void		 inject_free(struct interp *, struct tracee *);
 
 /* filter.c */
-int		 filter_install(int, int *);
+int		 filter_install(int, int, int *);
 int		 filter_export(int);
 int		 filter_rdtrap(uint8_t **, size_t *);
 
 /* handler entry points, by file */
 /* h_id.c */
-enum verdict	 h_getpid(struct interp *, struct tracee *, struct call *);
-enum verdict	 h_gettid(struct interp *, struct tracee *, struct call *);
-enum verdict	 h_getppid(struct interp *, struct tracee *, struct call *);
-enum verdict	 h_getpgrp(struct interp *, struct tracee *, struct call *);
-enum verdict	 h_getpgid(struct interp *, struct tracee *, struct call *);
-enum verdict	 h_getsid(struct interp *, struct tracee *, struct call *);
+int64_t		 a_getpid(struct interp *, struct tracee *, const uint64_t *);
+int64_t		 a_gettid(struct interp *, struct tracee *, const uint64_t *);
+int64_t		 a_getppid(struct interp *, struct tracee *, const uint64_t *);
+int64_t		 a_getpgrp(struct interp *, struct tracee *, const uint64_t *);
+int64_t		 a_getpgid(struct interp *, struct tracee *, const uint64_t *);
+int64_t		 a_getsid(struct interp *, struct tracee *, const uint64_t *);
+enum verdict	 h_answer(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_setpgid(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_setpgid_exit(struct interp *, struct tracee *,
 		    struct call *);

@@ -40,8 +40,10 @@
  * libseccomp lets an unconditional action on a call swallow conditional
  * ones on the same call:
  *
- *  notify	ALLOW, except getppid(MAGIC0, MAGIC1): USER_NOTIF.  Its
- *		listener lets the supervisor hand the scratch memfd in.
+ *  notify	ALLOW, except the getters (rows with an answer function)
+ *		and getppid(MAGIC0, MAGIC1): USER_NOTIF, in every ABI.
+ *		Its listener's thread answers the getters (notify.c) and
+ *		hands in descriptors (the scratch memfd, snapshots).
  *  main	ALLOW, except the conditional rows: TRACE.  x86-64 only.
  *  guard	TRACE, except every sysno.list name without a row (and, on
  *		x86-64, the conditional rows, left to main): ALLOW.  Any
@@ -234,35 +236,54 @@ filter_rdtrap(uint8_t **prog, size_t *len)
 	return rc;
 }
 
-/* The listener filter.  Its fd goes to *notify, or -1 if unsupported. */
+/*
+ * The listener filter: USER_NOTIF for the rows with an answer function,
+ * in every ABI, and for the supervisor's getppid(MAGIC0, MAGIC1).
+ */
 static scmp_filter_ctx
-filter_notify(int nnp)
+filter_notify(int nnp, int answer)
 {
 	scmp_filter_ctx	 ctx;
+	size_t		 i;
+	int		 sn;
 
 	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
 		return NULL;
 	if (ctx_attrs(ctx, nnp) == -1 ||
 	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-	    SCMP_ACT_ALLOW) != 0 ||
-	    seccomp_arch_add(ctx, SCMP_ARCH_X86) != 0 ||
+	    SCMP_ACT_ALLOW) != 0)
+		goto fail;
+	for (i = 0; arch.a_pers[i] != NULL; i++)
+		if (arch.a_pers[i] != arch.a_native &&
+		    seccomp_arch_add(ctx, arch.a_pers[i]->p_scmp) != 0)
+			goto fail;
+	for (sn = 0; sn < SN__MAX; sn++)
+		if (answer && handlers[sn].answer != NULL && seccomp_rule_add(ctx,
+		    SCMP_ACT_NOTIFY, seccomp_syscall_resolve_name(
+		    sysno_names[sn]), 0) != 0)
+			goto fail;
+	if ((!answer || handlers[SN_getppid].answer == NULL) &&
 	    seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getppid), 2,
-	    SCMP_A0(SCMP_CMP_EQ, MAGIC0), SCMP_A1(SCMP_CMP_EQ, MAGIC1)) != 0) {
-		seccomp_release(ctx);
-		return NULL;
-	}
+	    SCMP_A0(SCMP_CMP_EQ, MAGIC0), SCMP_A1(SCMP_CMP_EQ, MAGIC1)) != 0)
+		goto fail;
 	return ctx;
+ fail:
+	seccomp_release(ctx);
+	return NULL;
 }
 
 /*
  * Install the filters in the calling process (the instance root, before
- * exec).  With nnp, set NO_NEW_PRIVS first (unprivileged supervisors);
+ * exec).  With answer, the getters go to the listener, whose thread the
+ * supervisor must then run (interpose_notify() with answer); without,
+ * they stop for ptrace.  With nnp, set NO_NEW_PRIVS first (unprivileged
+ * supervisors);
  * without, the caller must have CAP_SYS_ADMIN.  *notify gets the
  * listener fd, or -1 if the kernel has none (no scratch then).
  * Returns 0 or -1 with errno set.
  */
 int
-filter_install(int nnp, int *notify)
+filter_install(int nnp, int answer, int *notify)
 {
 	scmp_filter_ctx	 n, m, g;
 	uint8_t		*rd = NULL;
@@ -279,7 +300,7 @@ filter_install(int nnp, int *notify)
 	 */
 	if (fd_any_signalfd(getpid()) && filter_rdtrap(&rd, &rdlen) == -1)
 		return -1;
-	if ((n = filter_notify(nnp)) != NULL) {
+	if ((n = filter_notify(nnp, answer)) != NULL) {
 		if (seccomp_load(n) == 0)
 			*notify = seccomp_notify_fd(n);
 		seccomp_release(n);
@@ -322,24 +343,28 @@ filter_load_rdtrap(uint8_t *prog, size_t len)
 int
 filter_export(int fd)
 {
-	scmp_filter_ctx	 m, g;
+	scmp_filter_ctx	 n = NULL, m = NULL, g = NULL;
 	int		 rc = -1;
 
 	if (arch_init() == -1)
 		return -1;
-	if ((m = filter_main(0)) != NULL && (g = filter_guard(0)) != NULL) {
-		rc = seccomp_export_pfc(m, fd) == 0 &&
+	if ((n = filter_notify(0, 1)) != NULL && (m = filter_main(0)) != NULL &&
+	    (g = filter_guard(0)) != NULL)
+		rc = seccomp_export_pfc(n, fd) == 0 &&
+		    seccomp_export_pfc(m, fd) == 0 &&
 		    seccomp_export_pfc(g, fd) == 0 ? 0 : -1;
+	if (g != NULL)
 		seccomp_release(g);
-	}
 	if (m != NULL)
 		seccomp_release(m);
+	if (n != NULL)
+		seccomp_release(n);
 	return rc;
 }
 
 /* The public entry point: see filter_install(). */
 int
-interpose_filter_install(int nnp, int *notify)
+interpose_filter_install(int nnp, int answer, int *notify)
 {
-	return filter_install(nnp, notify);
+	return filter_install(nnp, answer, notify);
 }

@@ -41,35 +41,43 @@ vid_of(const struct vid *v)
 	return v != NULL ? v->v_virt : 0;
 }
 
-enum verdict
-h_getpid(struct interp *ip, struct tracee *t, struct call *c)
+/*
+ * The getters: an answer from the model, or -errno.  They only read it:
+ * the answer thread (notify.c) calls them as well as h_answer().
+ */
+int64_t
+a_getpid(struct interp *ip, struct tracee *t, const uint64_t *a)
 {
 	(void)ip;
-	return call_return(t, c, t->t_proc->p_pid->v_virt);
+	(void)a;
+	return t->t_proc->p_pid->v_virt;
 }
 
-enum verdict
-h_gettid(struct interp *ip, struct tracee *t, struct call *c)
+int64_t
+a_gettid(struct interp *ip, struct tracee *t, const uint64_t *a)
 {
 	(void)ip;
-	return call_return(t, c, t->t_id->v_virt);
+	(void)a;
+	return t->t_id->v_virt;
 }
 
 /* A parent outside the instance (the root's) reads as 0. */
-enum verdict
-h_getppid(struct interp *ip, struct tracee *t, struct call *c)
+int64_t
+a_getppid(struct interp *ip, struct tracee *t, const uint64_t *a)
 {
 	struct proc	*pp = t->t_proc->p_parent;
 
 	(void)ip;
-	return call_return(t, c, pp != NULL ? pp->p_pid->v_virt : 0);
+	(void)a;
+	return pp != NULL ? pp->p_pid->v_virt : 0;
 }
 
-enum verdict
-h_getpgrp(struct interp *ip, struct tracee *t, struct call *c)
+int64_t
+a_getpgrp(struct interp *ip, struct tracee *t, const uint64_t *a)
 {
 	(void)ip;
-	return call_return(t, c, vid_of(t->t_proc->p_pgid));
+	(void)a;
+	return vid_of(t->t_proc->p_pgid);
 }
 
 /* The process named by a pid argument (0: the caller), or NULL. */
@@ -85,24 +93,31 @@ proc_arg(struct interp *ip, struct tracee *t, uint64_t arg)
 	return proc_byvpid(ip, pid);
 }
 
-enum verdict
-h_getpgid(struct interp *ip, struct tracee *t, struct call *c)
+int64_t
+a_getpgid(struct interp *ip, struct tracee *t, const uint64_t *a)
 {
 	struct proc	*p;
 
-	if ((p = proc_arg(ip, t, c->c_arg[0])) == NULL)
-		return call_return(t, c, -ESRCH);
-	return call_return(t, c, vid_of(p->p_pgid));
+	if ((p = proc_arg(ip, t, a[0])) == NULL)
+		return -ESRCH;
+	return vid_of(p->p_pgid);
 }
 
-enum verdict
-h_getsid(struct interp *ip, struct tracee *t, struct call *c)
+int64_t
+a_getsid(struct interp *ip, struct tracee *t, const uint64_t *a)
 {
 	struct proc	*p;
 
-	if ((p = proc_arg(ip, t, c->c_arg[0])) == NULL)
-		return call_return(t, c, -ESRCH);
-	return call_return(t, c, vid_of(p->p_sid));
+	if ((p = proc_arg(ip, t, a[0])) == NULL)
+		return -ESRCH;
+	return vid_of(p->p_sid);
+}
+
+/* A getter at a ptrace stop (no listener): emulated, one stop. */
+enum verdict
+h_answer(struct interp *ip, struct tracee *t, struct call *c)
+{
+	return call_return(t, c, handlers[c->c_sn].answer(ip, t, c->c_arg));
 }
 
 /*

@@ -111,20 +111,31 @@
 		    R1(CMASK(1, 0x7f, FUTEX_CMP_REQUEUE_PI)), \
 		    R1(CMASK(1, 0x7f, FUTEX_LOCK_PI2)) }, .nrule = 6
 
+/*
+ * A getter: its value from the model, through the seccomp listener (one
+ * user notification, no ptrace stop), or at a ptrace stop where the
+ * kernel gives no listener.
+ */
+#define ANSWER(fn)	.enter = h_answer, .answer = (fn), .class = HC_ID, \
+		.stops = 1
+#define ANSWERED	" from the process model by the supervisor's answer thread (a seccomp user " \
+		"notification, no ptrace stop; emulated at a ptrace stop " \
+		"where the kernel has no listener)"
+
 const struct handler handlers[SN__MAX] = {
 	/* The caller's ids. */
-	[SN_getpid] = { .enter = h_getpid, .class = HC_ID, .stops = 1,
-	    .how = "emulated" },
-	[SN_gettid] = { .enter = h_gettid, .class = HC_ID, .stops = 1,
-	    .how = "emulated" },
-	[SN_getppid] = { .enter = h_getppid, .class = HC_ID, .stops = 1,
-	    .how = "emulated; a parent outside reads as 0" },
-	[SN_getpgrp] = { .enter = h_getpgrp, .class = HC_ID, .stops = 1,
-	    .how = "emulated" },
-	[SN_getpgid] = { .enter = h_getpgid, .class = HC_ID, .stops = 1,
-	    .how = "emulated from the process model; outside: ESRCH" },
-	[SN_getsid] = { .enter = h_getsid, .class = HC_ID, .stops = 1,
-	    .how = "emulated from the process model; outside: ESRCH" },
+	[SN_getpid] = { ANSWER(a_getpid), .how = "answered" ANSWERED },
+	[SN_gettid] = { ANSWER(a_gettid), .how = "answered" ANSWERED },
+	[SN_getppid] = { ANSWER(a_getppid),
+	    .how = "answered" ANSWERED
+	    "; a parent outside reads as 0" },
+	[SN_getpgrp] = { ANSWER(a_getpgrp), .how = "answered" ANSWERED },
+	[SN_getpgid] = { ANSWER(a_getpgid),
+	    .how = "answered" ANSWERED
+	    "; outside: ESRCH" },
+	[SN_getsid] = { ANSWER(a_getsid),
+	    .how = "answered" ANSWERED
+	    "; outside: ESRCH" },
 	[SN_setpgid] = { .enter = h_setpgid, .exit = h_setpgid_exit,
 	    .class = HC_ID, .stops = 2,
 	    .how = "both ids translated; the model follows" },

@@ -24,10 +24,13 @@
  *
  *	interp = interpose_new(...);
  *	pid = fork();
- *	child: wait for the parent; interpose_filter_install(nnp, &fd);
+ *	child: wait for the parent; interpose_filter_install(nnp, answer,
+ *	    &fd);
  *	    pass fd to the parent; drop privileges; execve
  *	parent: interpose_seize(interp, pid); release the child; take its
- *	    listener with pidfd_getfd and give it to interpose_notify()
+ *	    listener with pidfd_getfd and give it to interpose_notify(),
+ *	    which starts the thread that serves it (if that fails, the
+ *	    caller must not let the child exec)
  *	while (interpose_step(interp) == 0) ;
  *	status = interpose_status(interp);
  */
@@ -49,7 +52,7 @@ typedef void (*interpose_log_fn)(enum interpose_log, const char *, void *);
 struct interp	*interpose_new(interpose_log_fn, void *, int);
 void		 interpose_free(struct interp *);
 const char	*interpose_probe(void);
-int		 interpose_filter_install(int, int *);
+int		 interpose_filter_install(int, int, int *);
 int		 interpose_seize(struct interp *, pid_t);
 int		 interpose_notify(struct interp *, int);
 int		 interpose_rootstop(struct interp *);
@@ -60,6 +63,7 @@ void		 interpose_kill(struct interp *, int);
 int		 interpose_signal_root(struct interp *, int);
 size_t		 interpose_ntasks(const struct interp *);
 unsigned long long interpose_nstops(const struct interp *);
+unsigned long long interpose_nnotifs(const struct interp *);
 
 /* The system call table, for docs/syscalls.md and tests. */
 struct interpose_row {

@@ -307,49 +307,17 @@ scratch_release(struct interp *ip, struct call *c)
  * Serve the user notification of the getppid(MAGIC0, MAGIC1) that the
  * supervisor made task t run (system call number nr): install srcfd
  * with newfd_flags (O_CLOEXEC or 0) and return its number as the call's
- * result.  Any other
- * notification (an instance task forging the magic call) gets ENOSYS.
- * Returns 0 or -1.
+ * result.  The listener's thread does it (notify.c); any other
+ * notification of the magic call (an instance task forging it) gets
+ * ENOSYS.  Returns 0 or -1.
  */
 int
 notify_addfd(struct interp *ip, struct tracee *t, int nr, int srcfd,
     int newfd_flags)
 {
-	struct seccomp_notif		*req = NULL;
-	struct seccomp_notif_resp	*resp = NULL;
-	struct seccomp_notif_addfd	 a;
-	struct pollfd			 pfd;
-	int				 rc = -1;
-
-	if (seccomp_notify_alloc(&req, &resp) != 0)
+	if (!ip->i_nthread)
 		return -1;
-	pfd.fd = ip->i_notify;
-	pfd.events = POLLIN;
-	for (;;) {
-		if (poll(&pfd, 1, 2000) <= 0)
-			break;
-		memset(req, 0, sizeof(*req));
-		if (seccomp_notify_receive(ip->i_notify, req) != 0)
-			continue;
-		if ((pid_t)req->pid == t->t_tid && req->data.nr == nr &&
-		    req->data.args[0] == MAGIC0 &&
-		    req->data.args[1] == MAGIC1) {
-			memset(&a, 0, sizeof(a));
-			a.id = req->id;
-			a.flags = SECCOMP_ADDFD_FLAG_SEND;
-			a.srcfd = srcfd;
-			a.newfd_flags = newfd_flags;
-			rc = ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, &a)
-			    < 0 ? -1 : 0;
-			break;
-		}
-		memset(resp, 0, sizeof(*resp));
-		resp->id = req->id;
-		resp->error = -ENOSYS;
-		(void)seccomp_notify_respond(ip->i_notify, resp);
-	}
-	seccomp_notify_free(req, resp);
-	return rc;
+	return notify_addfd_thread(ip, t, nr, srcfd, newfd_flags);
 }
 
 /* Is the mapping at SCRATCH_ADDR of task tid our memfd, read-only? */

@@ -119,7 +119,7 @@ interpose_new(interpose_log_fn fn, void *arg, int verbose)
 		ip->i_chrooted = 1;
 	procmnt_load(ip);
 	if (scratch_init(ip) == -1)
-		ilog(ip, ILOG_INFO, "no scratch area: memory arguments "
+		ilog(ip, ILOG_WARN, "no scratch area: memory arguments "
 		    "that carry pids will be refused");
 	return ip;
 }
@@ -136,6 +136,7 @@ interpose_free(struct interp *ip)
 		ip->i_denied = d->d_next;
 		free(d);
 	}
+	notify_stop(ip);
 	vmap_clear(&ip->i_vmap);
 	scratch_free(ip);
 	if (ip->i_notify != -1)
@@ -205,14 +206,26 @@ interpose_seize(struct interp *ip, pid_t pid)
 
 /*
  * Take the seccomp listener of the instance's filter (the supervisor's
- * own copy).  Without one there is no scratch area.
+ * own copy) and start the thread that serves it (notify.c): it answers
+ * the getters if interpose_filter_install() sent them there, and
+ * installs descriptors.  Without a listener there is no scratch area.
+ * Returns 0, or -1 with errno set: the instance's getters would then
+ * have nobody to answer them, and it must not start.
  */
 int
 interpose_notify(struct interp *ip, int fd)
 {
+	if (ip->i_nthread) {
+		errno = EBUSY;
+		return -1;
+	}
 	if (ip->i_notify != -1)
 		close(ip->i_notify);
 	ip->i_notify = fd;
+	if (notify_start(ip) == -1)
+		return -1;
+	ilog(ip, ILOG_INFO, "seccomp listener served by a thread%s",
+	    ip->i_syncwake ? " (synchronous wake-up)" : "");
 	return 0;
 }
 
@@ -328,7 +341,10 @@ interpose_step(struct interp *ip)
 
 	if (ip->i_done)
 		return 1;
-	if ((pid = wait4(-1, &st, __WALL, NULL)) == -1) {
+	notify_unlock(ip);
+	pid = wait4(-1, &st, __WALL, NULL);
+	notify_lock(ip);
+	if (pid == -1) {
 		if (errno == EINTR)
 			return 0;
 		if (errno == ECHILD) {
@@ -437,4 +453,11 @@ unsigned long long
 interpose_nstops(const struct interp *ip)
 {
 	return ip->i_stops;
+}
+
+/* User notifications answered (getters), once interpose_step() returned 1. */
+unsigned long long
+interpose_nnotifs(const struct interp *ip)
+{
+	return ip->i_nnotif;
 }

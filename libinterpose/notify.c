@@ -1,0 +1,267 @@
+/*
+ * Copyright (c) 2026 The mult developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+#include "config.h"
+
+#include <sys/ioctl.h>
+#include <sys/queue.h>
+#include <sys/tree.h>
+#include <sys/types.h>
+
+#include <linux/seccomp.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "interpose.h"
+#include "extern.h"
+
+/*
+ * The answer thread.  The rows of handlers[] with an answer function
+ * (the getters: getpid, getppid, ...) need no register, no memory and
+ * no exit stop, only a value from the process model.  The notify filter
+ * sends them to the seccomp listener (SECCOMP_RET_USER_NOTIF outranks
+ * the guard's SECCOMP_RET_TRACE), and this thread answers them: a task
+ * woken by SECCOMP_IOCTL_NOTIF_SEND costs about half a ptrace stop,
+ * which wakes the tracer and is resumed by another call.
+ *
+ * One lock, i_mu, guards the whole engine: the tracing thread holds it
+ * at all times but inside wait4, so this thread answers only between
+ * two stops, from a model that no handler is halfway through changing.
+ * The answer functions only read the model.
+ *
+ * The listener also serves the tracing thread's getppid(MAGIC0, MAGIC1)
+ * that installs a descriptor (notify_addfd): with the thread running,
+ * the request is left in i_addfd and the thread, the listener's only
+ * reader, does the SECCOMP_IOCTL_NOTIF_ADDFD.
+ *
+ * A notification names the task by its tid in our PID namespace.  The
+ * task is blocked in the call until answered; if it dies first, the
+ * kernel drops the notification and the answer fails with ENOENT.  Its
+ * tid cannot be reused before we reap it, under the lock.
+ */
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS	SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP	(1UL << 0)
+#endif
+
+/* Answer one notification.  Called with i_mu held. */
+static void
+notify_serve(struct interp *ip, const struct seccomp_notif *req,
+    struct seccomp_notif_resp *resp)
+{
+	struct addfd_req		*a = &ip->i_addfd;
+	struct seccomp_notif_addfd	 add;
+	const struct pers		*p;
+	struct tracee			*t;
+	uint64_t			 args[6];
+	int64_t				 v;
+	int				 sn, i;
+
+	memset(resp, 0, sizeof(*resp));
+	resp->id = req->id;
+	resp->error = -ENOSYS;
+	p = arch_pers(req->data.arch);
+	sn = p != NULL && req->data.nr >= 0 && req->data.nr < p->p_nrmax ?
+	    p->p_sn[req->data.nr] : SN__MAX;
+	if (a->a_state == ADDFD_WAIT && (pid_t)req->pid == a->a_tid &&
+	    req->data.nr == a->a_nr && req->data.args[0] == MAGIC0 &&
+	    req->data.args[1] == MAGIC1) {
+		memset(&add, 0, sizeof(add));
+		add.id = req->id;
+		add.flags = SECCOMP_ADDFD_FLAG_SEND;
+		add.srcfd = a->a_srcfd;
+		add.newfd_flags = a->a_flags;
+		a->a_rc = ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, &add)
+		    < 0 ? -1 : 0;
+		a->a_state = ADDFD_DONE;
+		(void)pthread_cond_broadcast(&ip->i_cv);
+		return;
+	}
+	if (sn == SN__MAX || handlers[sn].answer == NULL ||
+	    (req->data.args[0] == MAGIC0 && req->data.args[1] == MAGIC1) ||
+	    (t = tracee_find(ip, (pid_t)req->pid)) == NULL ||
+	    t->t_proc == NULL || t->t_id == NULL) {
+		/* Forged magic, or a task we do not know: never the kernel's. */
+		(void)seccomp_notify_respond(ip->i_notify, resp);
+		return;
+	}
+	ip->i_nnotif++;
+	for (i = 0; i < 6; i++)
+		args[i] = req->data.args[i];
+	v = handlers[sn].answer(ip, t, args);
+	if (v < 0 && v >= -4095) {
+		resp->error = (int32_t)v;
+		resp->val = 0;
+	} else {
+		resp->error = 0;
+		resp->val = v;
+	}
+	/* ENOENT: the task died meanwhile; nobody waits for this answer. */
+	(void)seccomp_notify_respond(ip->i_notify, resp);
+}
+
+static void *
+notify_main(void *arg)
+{
+	struct interp			*ip = arg;
+	struct seccomp_notif		*req = NULL;
+	struct seccomp_notif_resp	*resp = NULL;
+	struct pollfd			 pfd[2];
+
+	if (seccomp_notify_alloc(&req, &resp) != 0)
+		return NULL;
+	pfd[0].fd = ip->i_notify;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = ip->i_nstop[0];
+	pfd[1].events = POLLIN;
+	for (;;) {
+		if (poll(pfd, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[1].revents != 0)
+			break;
+		if (pfd[0].revents & POLLIN) {
+			memset(req, 0, sizeof(*req));
+			/* ENOENT: the caller went away before we got it. */
+			if (ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_RECV,
+			    req) == -1)
+				continue;
+			(void)pthread_mutex_lock(&ip->i_mu);
+			notify_serve(ip, req, resp);
+			(void)pthread_mutex_unlock(&ip->i_mu);
+		} else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			break;	/* no task has the filter any more */
+	}
+	seccomp_notify_free(req, resp);
+	return NULL;
+}
+
+/*
+ * Start the answer thread on the listener ip->i_notify.  The caller
+ * (the tracing thread) holds i_mu from now on, but inside wait4.
+ * Returns 0 or -1 with errno set.
+ */
+int
+notify_start(struct interp *ip)
+{
+	pthread_condattr_t ca;
+	sigset_t	 all, old;
+	unsigned long	 fl = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+	int		 rc;
+
+	if (ip->i_nthread)
+		return 0;
+	if (pipe2(ip->i_nstop, O_CLOEXEC) == -1)
+		return -1;
+	(void)pthread_condattr_init(&ca);
+	(void)pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	(void)pthread_cond_init(&ip->i_cv, &ca);
+	(void)pthread_condattr_destroy(&ca);
+	(void)pthread_mutex_init(&ip->i_mu, NULL);
+	/*
+	 * The woken task should run on our CPU at once (Linux 6.6): the
+	 * answer is a hand-off.  Older kernels answer EINVAL; no matter.
+	 */
+	ip->i_syncwake = ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+	    fl) == 0;
+	/* Every signal stays with the caller's thread. */
+	(void)sigfillset(&all);
+	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&ip->i_nthr, NULL, notify_main, ip);
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		close(ip->i_nstop[0]);
+		close(ip->i_nstop[1]);
+		errno = rc;
+		return -1;
+	}
+	(void)pthread_mutex_lock(&ip->i_mu);
+	ip->i_nthread = 1;
+	return 0;
+}
+
+/* Stop the answer thread, if any.  Called with i_mu held. */
+void
+notify_stop(struct interp *ip)
+{
+	if (!ip->i_nthread)
+		return;
+	(void)write(ip->i_nstop[1], "x", 1);
+	(void)pthread_mutex_unlock(&ip->i_mu);
+	(void)pthread_join(ip->i_nthr, NULL);
+	close(ip->i_nstop[0]);
+	close(ip->i_nstop[1]);
+	ip->i_nthread = 0;
+}
+
+/* Around a blocking wait of the tracing thread: let answers through. */
+void
+notify_unlock(struct interp *ip)
+{
+	if (ip->i_nthread)
+		(void)pthread_mutex_unlock(&ip->i_mu);
+}
+
+void
+notify_lock(struct interp *ip)
+{
+	if (ip->i_nthread)
+		(void)pthread_mutex_lock(&ip->i_mu);
+}
+
+/*
+ * notify_addfd() with the thread running: leave the request, wait (the
+ * lock released) for the thread to serve it, at most 2 s as before.
+ * Returns 0 or -1.
+ */
+int
+notify_addfd_thread(struct interp *ip, struct tracee *t, int nr, int srcfd,
+    int newfd_flags)
+{
+	struct addfd_req	*a = &ip->i_addfd;
+	struct timespec		 ts;
+	int			 rc;
+
+	a->a_tid = t->t_tid;
+	a->a_nr = nr;
+	a->a_srcfd = srcfd;
+	a->a_flags = newfd_flags;
+	a->a_rc = -1;
+	a->a_state = ADDFD_WAIT;
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += 2;
+	while (a->a_state == ADDFD_WAIT)
+		if (pthread_cond_timedwait(&ip->i_cv, &ip->i_mu, &ts) ==
+		    ETIMEDOUT)
+			break;
+	rc = a->a_state == ADDFD_DONE ? a->a_rc : -1;
+	a->a_state = ADDFD_IDLE;
+	return rc;
+}
