@@ -303,8 +303,7 @@ struct tracee {
 	uint64_t		 t_ctid;	/* CLONE_CHILD_SETTID address */
 	pid_t			 t_newchild;	/* for T_FORKRET */
 	struct call		 t_call;
-	uint64_t		 t_robust;	/* set_robust_list head */
-	size_t			 t_robustlen;
+	uint64_t		 t_robust;	/* i386 set_robust_list head */
 	uint64_t		 t_saved[32];	/* user_regs, for injection */
 	struct injstate		 t_inj;		/* fn NULL: scratch's, if any */
 	struct injframe		*t_injstack;	/* put aside under handlers */

@@ -19,6 +19,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/queue.h>
+#include <sys/syscall.h>
 #include <sys/tree.h>
 #include <sys/types.h>
 
@@ -29,6 +30,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "interpose.h"
 #include "extern.h"
@@ -202,13 +204,18 @@ h_futex(struct interp *ip, struct tracee *t, struct call *c)
 	}
 }
 
-/* set_robust_list(head, len): remember the head for the task's exit. */
+/*
+ * set_robust_list(head, len) of the i386 ABI: remember the head for the
+ * task's exit.  The native list needs no stop: robust_exit() asks the
+ * kernel for it (get_robust_list), which has no form for the compat
+ * list.
+ */
 enum verdict
 h_robust(struct interp *ip, struct tracee *t, struct call *c)
 {
 	(void)ip;
-	t->t_robust = c->c_arg[0];
-	t->t_robustlen = c->c_arg[1];
+	if (c->c_pers->p_compat && c->c_arg[1] == 12)
+		t->t_robust = c->c_arg[0];
 	return V_CONT;
 }
 
@@ -241,44 +248,56 @@ robust_next(pid_t tid, uint64_t e, size_t ps)
 	return mem_read(tid, e & ~(uint64_t)1, &n32, 4) == -1 ? 0 : n32;
 }
 
-/*
- * A task is about to exit (PTRACE_EVENT_EXIT).  The kernel will walk its
- * robust list and mark futexes whose owner field is its real tid; libc
- * wrote the virtual tid there, so rewrite those words to the real tid
- * first, and the waiters get EOWNERDEAD as on the host.
- */
-void
-robust_exit(struct interp *ip, struct tracee *t)
+/* Walk one robust list of t, whose head is at h, pointers of ps bytes. */
+static void
+robust_walk(struct tracee *t, uint64_t h, size_t ps, uint32_t vt)
 {
-	const struct pers	*p;
-	uint64_t		 nr, a[6], head[3], e;
-	uint32_t		 h32[3], vt;
-	size_t			 ps, n;
-	int64_t			 off;
+	uint64_t	 head[3], e;
+	uint32_t	 h32[3];
+	size_t		 n;
+	int64_t		 off;
 
-	(void)ip;
-	if (t->t_robust == 0 || t->t_id == NULL)
-		return;
-	if (regs_event(t, &p, &nr, a) == -1)
-		return;
-	ps = p->p_compat ? 4 : 8;
 	if (ps == 8) {
-		if (mem_read(t->t_tid, t->t_robust, head, sizeof(head)) == -1)
+		if (mem_read(t->t_tid, h, head, sizeof(head)) == -1)
 			return;
 	} else {
-		if (mem_read(t->t_tid, t->t_robust, h32, sizeof(h32)) == -1)
+		if (mem_read(t->t_tid, h, h32, sizeof(h32)) == -1)
 			return;
 		head[0] = h32[0];
 		head[1] = (uint64_t)(int64_t)(int32_t)h32[1];
 		head[2] = h32[2];
 	}
 	off = (int64_t)head[1];
-	vt = (uint32_t)t->t_id->v_virt;
-	for (e = head[0], n = 0; e != 0 && e != t->t_robust &&
-	    n < ROBUST_LIMIT; n++) {
+	for (e = head[0], n = 0; e != 0 && e != h && n < ROBUST_LIMIT; n++) {
 		robust_fix(t->t_tid, e, off, vt);
 		e = robust_next(t->t_tid, e, ps);
 	}
 	if (head[2] != 0)
 		robust_fix(t->t_tid, head[2], off, vt);
+}
+
+/*
+ * A task is about to exit (PTRACE_EVENT_EXIT).  The kernel will walk its
+ * robust lists and mark futexes whose owner field is its real tid; libc
+ * wrote the virtual tid there, so rewrite those words to the real tid
+ * first, and the waiters get EOWNERDEAD as on the host.  The native list
+ * is the kernel's (get_robust_list, as its tracer may); the i386 one is
+ * the head its set_robust_list gave.
+ */
+void
+robust_exit(struct interp *ip, struct tracee *t)
+{
+	void		*h = NULL;
+	size_t		 len = 0;
+	uint32_t	 vt;
+
+	(void)ip;
+	if (t->t_id == NULL)
+		return;
+	vt = (uint32_t)t->t_id->v_virt;
+	if (syscall(SYS_get_robust_list, t->t_tid, &h, &len) == 0 &&
+	    h != NULL)
+		robust_walk(t, (uint64_t)(uintptr_t)h, 8, vt);
+	if (t->t_robust != 0)
+		robust_walk(t, t->t_robust, 4, vt);
 }

@@ -58,6 +58,7 @@
 #define CBIT(a, v)	{ (a), HOP_EQ, (uint64_t)(v), (uint64_t)(v), #v }
 #define CMASK(a, m, v)	{ (a), HOP_EQ, (m), (uint64_t)(v), #v }
 #define CNE0(a)		{ (a), HOP_NE, ~0ULL, 0, "0" }
+#define CNE(a, v)	{ (a), HOP_NE, ~0ULL, (uint64_t)(v), #v }
 #define CLT(a, v)	{ (a), HOP_LT, ~0ULL, (uint64_t)(v), #v }
 #define R1(x)		{ 1, { x } }
 #define R2(x, y)	{ 2, { x, y } }
@@ -308,8 +309,12 @@ const struct handler handlers[SN__MAX] = {
 	[SN_futex] = { FUTEXPI },
 	[SN_futex_time64] = { FUTEXPI },
 	[SN_set_robust_list] = { .enter = h_robust, .class = HC_FUTEX,
-	    .stops = 1, .how = "head recorded; at the task's exit its "
-	    "robust words get the real tid back" },
+	    .stops = 1, .how = "untrapped on x86-64: at the task's exit "
+	    "its robust list, as get_robust_list gives it to the tracer, "
+	    "gets the real tid back in its words; i386: the head recorded "
+	    "for that (1 stop)",
+	    .rule = { R1(CNE(1, sizeof(struct robust_list_head))) },
+	    .nrule = 1 },
 
 	/* The scratch area. */
 	[SN_mmap] = { .enter = h_mmap, .class = HC_MEMORY, .stops = 1,
