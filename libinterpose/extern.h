@@ -304,6 +304,7 @@ struct tracee {
 	pid_t			 t_newchild;	/* for T_FORKRET */
 	struct call		 t_call;
 	uint64_t		 t_robust;	/* i386 set_robust_list head */
+	int			 t_cred;	/* 0 unknown, 1 ours, 2 not */
 	uint64_t		 t_saved[32];	/* user_regs, for injection */
 	struct injstate		 t_inj;		/* fn NULL: scratch's, if any */
 	struct injframe		*t_injstack;	/* put aside under handlers */
@@ -350,6 +351,7 @@ struct interp {
 	unsigned long long	 i_nnotif;	/* notifications answered */
 	int			 i_captrace;	/* has CAP_SYS_PTRACE */
 	int			 i_samecred;	/* the instance's access = ours */
+	char			*i_cred;	/* ours, as cred_text() puts it */
 	int			 i_rootfd;	/* our "/", O_PATH, or -1 */
 	dev_t			 i_rootdev;
 	ino_t			 i_rootino;
@@ -540,6 +542,8 @@ enum verdict	 h_pathchk(struct interp *, struct tracee *, struct call *);
 void		 link_virtual(struct interp *, char *, size_t);
 void		 procmnt_load(struct interp *);
 void		 procmnt_free(struct interp *);
+char		*cred_text(pid_t);
+int		 cred_same(struct interp *, struct tracee *);
 int		 path_outside(struct interp *, struct tracee *, int,
 		    const char *, int, char *, size_t);
 

@@ -879,6 +879,75 @@ link_virtual(struct interp *ip, char *l, size_t len)
 }
 
 /*
+ * The access rights of task tid, as text: the Uid, Gid (real, effective,
+ * saved, filesystem), Groups and CapEff lines of its status, and its
+ * LSM context.  malloc'ed, or NULL.
+ */
+char *
+cred_text(pid_t tid)
+{
+	static const char *const keys[] = { "Uid:", "Gid:", "Groups:",
+	    "CapEff:" };
+	char	 p[64], st[4096], out[1024], *l, *e;
+	size_t	 i, o = 0;
+	ssize_t	 n;
+	int	 fd;
+
+	(void)snprintf(p, sizeof(p), "/proc/%d/status", (int)tid);
+	if ((fd = open(p, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	n = read(fd, st, sizeof(st) - 1);
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	st[n] = '\0';
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		for (l = st; l != NULL; l = (e = strchr(l, '\n')) ?
+		    e + 1 : NULL)
+			if (strncmp(l, keys[i], strlen(keys[i])) == 0)
+				break;
+		if (l == NULL)
+			return NULL;
+		n = (e = strchr(l, '\n')) != NULL ? e - l : (ssize_t)strlen(l);
+		if (o + (size_t)n + 2 > sizeof(out))
+			return NULL;
+		memcpy(out + o, l, (size_t)n);
+		o += (size_t)n;
+		out[o++] = '\n';
+	}
+	(void)snprintf(p, sizeof(p), "/proc/%d/attr/current", (int)tid);
+	if ((fd = open(p, O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, out + o, sizeof(out) - o - 1);
+		close(fd);
+		if (n > 0)
+			o += (size_t)n;
+	}
+	out[o] = '\0';
+	return strdup(out);
+}
+
+/*
+ * Are t's access rights ours?  Then what a walk of ours finds is what
+ * the kernel would find for t, and a query can be answered from it.
+ * Known until t execs or changes ids or capabilities (cred_unknown());
+ * a task's credentials are its own, no other task changes them.
+ */
+int
+cred_same(struct interp *ip, struct tracee *t)
+{
+	char	*c;
+
+	if (ip->i_samecred)
+		return 1;
+	if (t->t_cred == 0) {
+		c = ip->i_cred != NULL ? cred_text(t->t_tid) : NULL;
+		t->t_cred = c != NULL && strcmp(c, ip->i_cred) == 0 ? 1 : 2;
+		free(c);
+	}
+	return t->t_cred == 1;
+}
+
+/*
  * The stat family, statx, access, faccessat(2), readlink(at): walked
  * here, answered from what the walk found, the call skipped; for a
  * supervisor whose access rights are not the instance's, the string
@@ -901,11 +970,11 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 
 	/*
 	 * An answer from the walk holds only for a caller with our access
-	 * rights; otherwise (a root supervisor, an instance run with -u or
-	 * changing ids) the kernel answers, with the caller's credentials,
-	 * after the string checks.
+	 * rights; otherwise (an instance run with -u, or that changed ids
+	 * or capabilities) the kernel answers, with the caller's
+	 * credentials, after the string checks.
 	 */
-	if (!ip->i_samecred)
+	if (!cred_same(ip, t))
 		return h_procpath(ip, t, c);
 	switch (sn) {
 	case SN_lstat:
@@ -1263,7 +1332,7 @@ path_outside(struct interp *ip, struct tracee *t, int dirfd, const char *s,
 	if (fd == -ENOENT && w.w_inproc == 2)
 		return 1;
 	if (fd < 0)
-		return fd != -EAGAIN && ip->i_samecred ? fd : 0;
+		return fd != -EAGAIN && cred_same(ip, t) ? fd : 0;
 	if (!w.w_inproc) {
 		close(fd);
 		if (w.w_magic || w.w_canonbad)

@@ -198,6 +198,8 @@ h_capget(struct interp *ip, struct tracee *t, struct call *c)
 	struct __user_cap_header_struct	 h;
 	uint64_t			 addr;
 
+	if (c->c_sn == SN_capset)
+		t->t_cred = 0;	/* its rights may be ours no more */
 	if (c->c_arg[0] == 0)
 		return V_CONT;
 	switch (scratch_ensure(ip, t)) {

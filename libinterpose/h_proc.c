@@ -204,6 +204,7 @@ h_credset(struct interp *ip, struct tracee *t, struct call *c)
 	(void)c;
 	if (!ip->i_captrace && t->t_mm->m_dump == MD_YES)
 		t->t_mm->m_dump = MD_CHECK;
+	t->t_cred = 0;		/* its rights may be ours no more */
 	return V_CONT;
 }
 
@@ -474,6 +475,7 @@ proc_event_exec(struct interp *ip, struct tracee *t)
 	}
 	t->t_flags &= ~(T_FORKRET | T_INCALL);
 	t->t_robust = 0;	/* the new image registers its own */
+	t->t_cred = 0;		/* set-id bits, file capabilities */
 	inject_free(ip, t);	/* calls put aside by the old image */
 	memset(&t->t_inj, 0, sizeof(t->t_inj));
 	t->t_state = TS_RUN;

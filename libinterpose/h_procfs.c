@@ -897,6 +897,8 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 			if ((c->c_sn == SN_open || c->c_sn == SN_openat) &&
 			    !c->c_pers->p_compat)
 				return open_beneath(ip, t, c, vpath);
+			/* The steps, from where the start directory is. */
+			(void)strlcpy(s, vpath, sizeof(s));
 			break;
 		default:
 			if (e < 0)
@@ -906,9 +908,11 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 	}
 	switch (ppath_make(ip, t, s, dirfd, &pp)) {
 	case PK_NONE:
-		if (!is_open(c->c_sn))
-			return V_CONT;
-		/* The string walked, not one a sibling changes after. */
+		/*
+		 * The string walked, not one a sibling changes after (the
+		 * kernel reads it again, for queries too: a prefix flipped
+		 * to "/proc" would reach an outside pid).
+		 */
 		(void)strlcpy(pp.path, s, sizeof(pp.path));
 		break;
 	case PK_SELF:

@@ -73,8 +73,9 @@
 		.how = "refused (EPERM) if the range meets scratch", \
 		.rule = { R1(CLT(0, SCRATCH_END)) }, .nrule = 1
 #define CRED	.enter = h_credset, .class = HC_ID, .stops = 1, \
-		.how = "without CAP_SYS_PTRACE: the caller's dumpability " \
-		"checked at its next trapped call"
+		.how = "the caller's rights compared with the supervisor's " \
+		"again at its next path query; without CAP_SYS_PTRACE: its " \
+		"dumpability checked at its next trapped call"
 #define PROCPATH .enter = h_procpath, .exit = h_procpath_exit, \
 		.class = HC_PROC, .stops = 2, \
 		.how = "walked by the supervisor first: a walk that meets an " \
@@ -191,6 +192,8 @@ const struct handler handlers[SN__MAX] = {
 	[SN_setfsuid32] = { CRED },
 	[SN_setfsgid] = { CRED },
 	[SN_setfsgid32] = { CRED },
+	[SN_setgroups] = { CRED },
+	[SN_setgroups32] = { CRED },
 	[SN_prctl] = { .enter = h_prctl, .exit = h_prctl_exit,
 	    .class = HC_PID, .stops = 2,
 	    .how = "PR_SET_PTRACER and PR_SCHED_CORE pids translated; "

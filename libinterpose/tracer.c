@@ -110,6 +110,8 @@ interpose_new(interpose_log_fn fn, void *arg, int verbose)
 	 */
 	ip->i_samecred = geteuid() != 0 && !cap_has(CAP_DAC_OVERRIDE) &&
 	    !cap_has(CAP_DAC_READ_SEARCH);
+	/* Otherwise, task by task: those whose rights are ours. */
+	ip->i_cred = cred_text((pid_t)syscall(SYS_gettid));
 	/* The instance starts in our root: walks start there until a chroot. */
 	if ((ip->i_rootfd = open("/", O_PATH | O_CLOEXEC)) != -1 &&
 	    fstat(ip->i_rootfd, &st) == 0) {
@@ -137,6 +139,7 @@ interpose_free(struct interp *ip)
 		free(d);
 	}
 	notify_stop(ip);
+	free(ip->i_cred);
 	vmap_clear(&ip->i_vmap);
 	scratch_free(ip);
 	if (ip->i_notify != -1)

@@ -8,13 +8,16 @@ load helpers
 
 N=2000
 
-# race WHAT: run probe-race WHAT OUT N inside and check its verdict.
+# race WHAT [OPTION...]: run probe-race WHAT OUT N inside (instproc given
+# the options) and check its verdict.
 race() {
+	local what=$1
+	shift
 	start_outside
 	SECONDS=0
 	# Races need the threads to run at once: not all on one CPU.
-	inst -p any -- "$PROBES/probe-race" "$1" "$OUT" "$N"
-	echo "probe-race $1: ${SECONDS}s" >&2
+	inst -p any "$@" -- "$PROBES/probe-race" "$what" "$OUT" "$N"
+	echo "probe-race $what: ${SECONDS}s" >&2
 	check_status 0
 	check tries "$N"
 	check outside_effect 0
@@ -95,5 +98,19 @@ race() {
 @test "cwdswap: a working directory switched to /proc never opens an outside entry" {
 	race cwdswap
 	check window 0
+	verdict
+}
+
+# The queries: the kernel must not read the path again after the walk.
+@test "prefixswap: a path whose first bytes flip to /proc never stats an outside pid" {
+	race prefixswap
+	verdict
+}
+
+# With other rights than the supervisor's, the kernel answers the query:
+# on the string the supervisor walked, not on the instance's memory.
+@test "prefixswap under -u nobody (the kernel answers): never an outside pid" {
+	[ "$(id -u)" -eq 0 ] || skip "-u needs a root caller (MULT_USER=$MULT_USER)"
+	race prefixswap -u nobody
 	verdict
 }

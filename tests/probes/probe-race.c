@@ -20,7 +20,7 @@
  * usage: probe-race WHAT OUTSIDE_PID [N]	WHAT: capget ownerex
  *						scmcreds clone3 procopen
  *						procstat procswap openswap
- *						cwdswap;
+ *						cwdswap prefixswap;
  *						N 10000
  *
  * A second thread keeps flipping a word of the call's memory argument
@@ -49,6 +49,12 @@
  *	       cmdline through them, while a third thread reads every
  *	       descriptor it can find: the outsider's cmdline read by
  *	       either (window= counts the third thread's)
+ *   prefixswap the 8 bytes in front of the pid flip between "/proc///"
+ *	       and "ddddddd/", a directory of ours in a temporary working
+ *	       directory holding a directory named OUTSIDE_PID: stat,
+ *	       statx and fstatat of the path succeeding on an inode that
+ *	       is not that directory's (a query the kernel runs on the
+ *	       string again after the supervisor looked at it)
  *   cwdswap   the racer switches the working directory between one of
  *	       ours holding a directory named OUTSIDE_PID and /proc;
  *	       open()+read() of "OUTSIDE_PID/cmdline", relative, and the
@@ -400,6 +406,68 @@ race_procstat(void)
 	finish();
 }
 
+/* The first word of procpath flips: "/proc///" or "ddddddd/". */
+static void *
+prefix_racer(void *arg)
+{
+	uint64_t	*w = (uint64_t *)(void *)procpath;
+
+	(void)arg;
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		__atomic_store_n(w, path_own, __ATOMIC_RELAXED);
+		__atomic_store_n(w, path_out, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void
+race_prefixswap(void)
+{
+	char		 dir[] = "/tmp/probe-race.XXXXXX", field[32], sub[64];
+	struct stat	 st;
+	struct statx	 sx;
+	long		 i;
+	int		 r;
+
+	if (mkdtemp(dir) == NULL || chdir(dir) == -1 ||
+	    mkdir("ddddddd", 0755) == -1)
+		fail("mkdtemp");
+	(void)snprintf(field, sizeof(field), "%ld////////", out);
+	(void)snprintf(sub, sizeof(sub), "ddddddd/%ld", out);
+	if (mkdir(sub, 0755) == -1 || stat(sub, &st) == -1)
+		fail("mkdir");
+	own_ino = st.st_ino;
+	memcpy(&path_own, "ddddddd/", 8);
+	memcpy(&path_out, "/proc///", 8);
+	memcpy(procpath, &path_own, 8);
+	memcpy(procpath + 8, field, 8);
+	memcpy(procpath + 16, "/", 2);
+	stop = 0;
+	if (pthread_create(&racer_thread, NULL, prefix_racer, NULL) != 0)
+		fail("pthread_create");
+	for (i = 0; i < n; i++) {
+		switch (i % 3) {
+		case 0:
+			r = stat(procpath, &st);
+			stat_tally(r, st.st_ino);
+			break;
+		case 1:
+			r = statx(AT_FDCWD, procpath, 0, STATX_INO, &sx);
+			stat_tally(r, (ino_t)sx.stx_ino);
+			break;
+		default:
+			r = fstatat(AT_FDCWD, procpath, &st, 0);
+			stat_tally(r, st.st_ino);
+			break;
+		}
+	}
+	finish();
+	(void)rmdir(sub);
+	(void)rmdir("ddddddd");
+	(void)chdir("/");
+	(void)rmdir(dir);
+}
+
 static char	 swapdir[64];
 
 /* Rename two links over one another: "l" points at ours, then theirs. */
@@ -664,6 +732,8 @@ main(int argc, char *argv[])
 		fn = race_openswap;
 	else if (strcmp(argv[1], "cwdswap") == 0)
 		fn = race_cwdswap;
+	else if (strcmp(argv[1], "prefixswap") == 0)
+		fn = race_prefixswap;
 	else
 		fail("unknown_race");
 	val_own = pid;
