@@ -448,6 +448,7 @@ walk_fast(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 	struct open_how	 how;
 	struct statfs	 sf;
 	const char	*last;
+	char		 dir[PATH_MAX];
 	size_t		 n;
 	int		 start, fd;
 
@@ -490,6 +491,32 @@ walk_fast(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 			errno = EAGAIN;
 		}
 	}
+	last = path + n;
+	while (last > path && last[-1] == '/')
+		last--;
+	n = (size_t)(last - path);
+	while (last > path && last[-1] != '/')
+		last--;
+	if (fd == -1 && errno == ENOENT && (flags & PW_PARENT) &&
+	    how.resolve == (RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS) &&
+	    n == strlen(path) && last > path && last < path + n &&
+	    (size_t)(last - path) < sizeof(dir)) {
+		/*
+		 * Missing: the last component alone (a file to create, a
+		 * header searched for), if its directory is there.  w_canon
+		 * already names the missing one too.
+		 */
+		memcpy(dir, path, (size_t)(last - path));
+		dir[last - path] = '\0';
+		how.flags = O_PATH | O_CLOEXEC | O_DIRECTORY;
+		if ((fd = (int)syscall(SYS_openat2, start, dir, &how,
+		    sizeof(how))) != -1)
+			w->w_last = 1;
+		else if (errno == ENOENT)
+			flags &= ~PW_PARENT;	/* a directory missing */
+		else
+			errno = EAGAIN;
+	}
 	if (start != ip->i_rootfd)
 		close(start);
 	if (fd == -1) {
@@ -498,17 +525,16 @@ walk_fast(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 			return -ENOENT;
 		return -EAGAIN;
 	}
-	if (fstat(fd, &w->w_st) == -1 || fstatfs(fd, &sf) == -1 ||
-	    sf.f_type == PROC_SUPER_MAGIC) {
+	/*
+	 * procfs is on an anonymous device (major 0), as are tmpfs and
+	 * others: those are asked; a block device's file system is not.
+	 */
+	if (fstat(fd, &w->w_st) == -1 || (major(w->w_st.st_dev) == 0 &&
+	    (fstatfs(fd, &sf) == -1 || sf.f_type == PROC_SUPER_MAGIC))) {
 		close(fd);
+		w->w_last = 0;
 		return -EAGAIN;
 	}
-	last = path + n;
-	while (last > path && last[-1] == '/')
-		last--;
-	n = (size_t)(last - path);
-	while (last > path && last[-1] != '/')
-		last--;
 	(void)snprintf(w->w_name, sizeof(w->w_name), "%.*s",
 	    (int)(path + n - last), last);
 	w->w_dev = w->w_st.st_dev;
@@ -1057,7 +1083,7 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 	case SN_readlinkat:
 		out = c->c_arg[pa + 1];
 		cap = (int32_t)c->c_arg[pa + 2];
-		if (fstat(fd, &st) == -1 || !S_ISLNK(st.st_mode)) {
+		if (!S_ISLNK(w.w_st.st_mode)) {	/* the walk's stat of fd */
 			e = -EINVAL;
 			break;
 		}
@@ -1092,10 +1118,7 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 			e = -EFAULT;
 		break;
 	default:
-		if (fstat(fd, &st) == -1) {
-			e = -errno;
-			break;
-		}
+		st = w.w_st;	/* the walk's stat of fd, just taken */
 		if ((n = stat_layout(sn, compat, &st, b)) < 0)
 			e = n;
 		else if (mem_write(t->t_tid, c->c_arg[sn == SN_newfstatat ||
