@@ -1,12 +1,20 @@
 #
 # bench/scale.awk: the table of bench/run --scale from its scale.tsv.
 #
-# scale.tsv columns: kind (one: one instance; many: that many instances
-# of one task), procs, threads, tasks, getpid ns with one task, getpid
-# ns with all tasks alive (many: the median over the instances), VmRSS
-# and VmHWM in kB (many: summed over the supervisors), stops, status.
+# scale.tsv columns: kind (one: one instance; oneN: the same under
+# instproc -N, getpid a ptrace stop; many: that many instances of one
+# task), procs, threads, tasks, getpid ns with one task, getpid ns with
+# all tasks alive (many: the median over the instances), VmRSS and VmHWM
+# in kB (many: summed over the supervisors), stops, status.
 #
 NR == 1 { next }
+$1 == "oneN" {
+	k = $2 " proc x " $3 " thr"
+	nN[k] = ($10 == "ok") ? sprintf("%9s %9s %6s", us($5), us($6), \
+	    ($5 > 0 && $6 != "-" ? sprintf("x%.2f", $6 / $5) : "-")) : $10
+	orderN[++nn] = k
+	next
+}
 $1 == "one" {
 	printf "%s%-28s %7s %9s %9s %10s %10s %s\n", \
 	    (n++ ? "" : sprintf("%-28s %7s %9s %9s %10s %10s\n", \
@@ -32,6 +40,13 @@ $1 == "many" {
 	    $2, $7, $7 / $2, $8 / $2, us($6), ($10 == "ok" ? "" : " " $10)
 }
 END {
+	if (nn) {
+		printf "\ngetpid at a ptrace stop (instproc -N), same shapes:\n"
+		printf "%-28s %9s %9s %6s\n", "one instance", "getpid@1", \
+		    "getpid@n", "growth"
+		for (i = 1; i <= nn; i++)
+			printf "%-28s %s\n", orderN[i], nN[orderN[i]]
+	}
 	if (np) {
 		printf "\nsupervisor memory per added task, VmRSS / VmHWM kB:\n"
 		for (i = 1; i <= np; i++)

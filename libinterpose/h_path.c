@@ -92,6 +92,9 @@ struct pwalk {
 	int	 w_canonbad;	/* w_canon overflowed */
 	size_t	 w_clen;
 	char	 w_canon[PATH_MAX];	/* the steps taken, links expanded */
+	int	 w_pp;		/* w_cur's proc_pos(), if w_proc */
+	pid_t	 w_ppr;
+	pid_t	 w_pptid;
 };
 
 /*
@@ -246,13 +249,24 @@ walk_set(struct interp *ip, struct pwalk *w, int fd, const struct stat *st)
 	if (!w->w_proc)
 		return 0;
 	w->w_inproc = 1;
-	pp = proc_pos(fd, &r, &tid);
+	pp = w->w_pp = proc_pos(fd, &r, &tid);
+	w->w_ppr = r;
+	w->w_pptid = tid;
 	if (pp == PP_UNKNOWN && st->st_ino == 1)
 		return 0;	/* the root of another procfs mount */
 	if (pp == PP_UNKNOWN || ((pp == PP_PID || pp == PP_TASKS) &&
 	    !proc_ours(ip, r, tid)))
 		return -ENOENT;
 	return 0;
+}
+
+/* proc_pos() of w_cur, in procfs: as walk_set() found it. */
+static enum ppos
+cur_pos(const struct pwalk *w, pid_t *r, pid_t *tid)
+{
+	*r = w->w_ppr;
+	*tid = w->w_pptid;
+	return (enum ppos)w->w_pp;
 }
 
 /*
@@ -624,7 +638,7 @@ path_walk(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 		    w->w_st.st_ino == w->w_rino)
 			continue;	/* the task's root: no way up */
 		if (w->w_proc && strcmp(name, "..") != 0) {
-			pp = proc_pos(w->w_cur, &r, &tid);
+			pp = cur_pos(w, &r, &tid);
 			v = name_pid(name);
 			if (pp == PP_ROOT && follow &&
 			    (strcmp(name, "self") == 0 ||
@@ -660,7 +674,7 @@ path_walk(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 			}
 		}
 		w->w_atroot = w->w_proc && *s == '\0' &&
-		    proc_pos(w->w_cur, &r, &tid) == PP_ROOT;
+		    cur_pos(w, &r, &tid) == PP_ROOT;
 		(void)strlcpy(w->w_name, name, sizeof(w->w_name));
 		if ((fd = openat(w->w_cur, name, O_PATH | O_NOFOLLOW |
 		    O_CLOEXEC)) == -1) {
@@ -678,7 +692,7 @@ path_walk(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 			goto fail;
 		}
 		if (S_ISLNK(st.st_mode) && follow && w->w_proc &&
-		    proc_pos(w->w_cur, &r, &tid) != PP_ROOT) {
+		    cur_pos(w, &r, &tid) != PP_ROOT) {
 			/* A magic link: opened, where it lands checked. */
 			w->w_magic = 1;
 			close(fd);
