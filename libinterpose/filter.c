@@ -65,6 +65,28 @@ ctx_attrs(scmp_filter_ctx ctx, int nnp)
 	return 0;
 }
 
+/* ALLOW for everything, in every ABI (no ABI is a bad one).  Or NULL. */
+static scmp_filter_ctx
+ctx_every_abi(void)
+{
+	scmp_filter_ctx	 ctx;
+	size_t		 i;
+
+	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		return NULL;
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+	    SCMP_ACT_ALLOW) != 0)
+		goto fail;
+	for (i = 0; arch.a_pers[i] != NULL; i++)
+		if (arch.a_pers[i] != arch.a_native &&
+		    seccomp_arch_add(ctx, arch.a_pers[i]->p_scmp) != 0)
+			goto fail;
+	return ctx;
+ fail:
+	seccomp_release(ctx);
+	return NULL;
+}
+
 static enum scmp_compare
 hop_cmp(enum hop op)
 {
@@ -200,19 +222,11 @@ filter_rdtrap(uint8_t **prog, size_t *len)
 {
 	scmp_filter_ctx		 ctx;
 	struct stat		 st;
-	size_t			 i;
 	int			 sn, fd = -1, rc = -1;
 
 	*prog = NULL;
-	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+	if ((ctx = ctx_every_abi()) == NULL)
 		return -1;
-	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-	    SCMP_ACT_ALLOW) != 0)
-		goto out;
-	for (i = 0; arch.a_pers[i] != NULL; i++)
-		if (arch.a_pers[i] != arch.a_native &&
-		    seccomp_arch_add(ctx, arch.a_pers[i]->p_scmp) != 0)
-			goto out;
 	for (sn = 0; sn < SN__MAX; sn++)
 		if (handlers[sn].rdtrap && seccomp_rule_add(ctx,
 		    SCMP_ACT_TRACE(sn), seccomp_syscall_resolve_name(
@@ -244,19 +258,12 @@ static scmp_filter_ctx
 filter_notify(int nnp, int answer)
 {
 	scmp_filter_ctx	 ctx;
-	size_t		 i;
 	int		 sn;
 
-	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+	if ((ctx = ctx_every_abi()) == NULL)
 		return NULL;
-	if (ctx_attrs(ctx, nnp) == -1 ||
-	    seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-	    SCMP_ACT_ALLOW) != 0)
+	if (ctx_attrs(ctx, nnp) == -1)
 		goto fail;
-	for (i = 0; arch.a_pers[i] != NULL; i++)
-		if (arch.a_pers[i] != arch.a_native &&
-		    seccomp_arch_add(ctx, arch.a_pers[i]->p_scmp) != 0)
-			goto fail;
 	for (sn = 0; sn < SN__MAX; sn++)
 		if (answer && handlers[sn].answer != NULL && seccomp_rule_add(ctx,
 		    SCMP_ACT_NOTIFY, seccomp_syscall_resolve_name(

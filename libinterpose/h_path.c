@@ -97,6 +97,23 @@ struct pwalk {
 	pid_t	 w_pptid;
 };
 
+/* w_canon: where descriptor fd is, from our root.  0, or -1. */
+static int
+canon_fd(struct pwalk *w, int fd)
+{
+	char	 p[64];
+	ssize_t	 n;
+
+	(void)snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	if ((n = readlink(p, w->w_canon, sizeof(w->w_canon) - 1)) <= 0 ||
+	    w->w_canon[0] != '/')
+		return -1;
+	w->w_canon[n] = '\0';
+	w->w_clen = (size_t)n;
+	return n > 10 && strcmp(w->w_canon + n - 10, " (deleted)") == 0 ?
+	    -1 : 0;
+}
+
 /*
  * A relative walk starts at directory fd: where it is, from the root
  * (ours: no chroot), starts w_canon, so that the kernel's walk does not
@@ -107,24 +124,14 @@ struct pwalk {
 static void
 canon_start(struct pwalk *w, int fd)
 {
-	char	 p[64];
-	ssize_t	 n;
-
-	(void)snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	if ((n = readlink(p, w->w_canon, sizeof(w->w_canon) - 2)) <= 0 ||
-	    w->w_canon[0] != '/') {
+	if (canon_fd(w, fd) == -1 || w->w_clen + 2 > sizeof(w->w_canon)) {
 		w->w_canon[0] = '\0';
+		w->w_clen = 0;
 		return;
 	}
-	w->w_canon[n] = '\0';
-	if (n > 10 && strcmp(w->w_canon + n - 10, " (deleted)") == 0) {
-		w->w_canon[0] = '\0';
-		return;
-	}
-	if (n > 1)
-		w->w_canon[n++] = '/';
-	w->w_canon[n] = '\0';
-	w->w_clen = (size_t)n;
+	if (w->w_clen > 1)
+		w->w_canon[w->w_clen++] = '/';
+	w->w_canon[w->w_clen] = '\0';
 }
 
 /*
@@ -382,22 +389,6 @@ procmnt_under(const struct interp *ip, const char *p)
 	return 0;
 }
 
-/* w_canon: where descriptor fd is, from our root.  0, or -1. */
-static int
-canon_fd(struct pwalk *w, int fd)
-{
-	char	 p[64];
-	ssize_t	 n;
-
-	(void)snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	if ((n = readlink(p, w->w_canon, sizeof(w->w_canon) - 1)) <= 0 ||
-	    w->w_canon[0] != '/')
-		return -1;
-	w->w_canon[n] = '\0';
-	w->w_clen = (size_t)n;
-	return n > 10 && strcmp(w->w_canon + n - 10, " (deleted)") == 0 ?
-	    -1 : 0;
-}
 
 /*
  * Extend w_canon, an absolute directory ending in "/", by path,

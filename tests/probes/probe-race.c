@@ -303,11 +303,12 @@ race_clone3(void)
  */
 static char		 procpath[32] __attribute__((aligned(8)));
 static uint64_t		 path_own, path_out;
+static size_t		 flip_off = 8;	/* of the word that flips */
 
 static void *
 path_racer(void *arg)
 {
-	uint64_t	*w = (uint64_t *)(void *)(procpath + 8);
+	uint64_t	*w = (uint64_t *)(void *)(procpath + flip_off);
 
 	(void)arg;
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
@@ -317,21 +318,33 @@ path_racer(void *arg)
 	return NULL;
 }
 
+/*
+ * procpath: "/proc/" and the field that flips between "self" and the
+ * outsider's pid ("/proc/" is 6 bytes: padded to 8, so that the field is
+ * one aligned word), then tail.
+ */
 static void
-race_procopen(void)
+pid_path(const char *tail)
 {
-	char	 field[32], buf[256];
-	ssize_t	 len;
-	long	 i;
-	int	 fd;
+	char	 field[32];
 
-	/* "/proc/" is 6 bytes: pad to 8 so the field is one aligned word. */
 	memcpy(procpath, "/proc///", 8);
-	memcpy(procpath + 16, "/cmdline", 9);
+	(void)snprintf(procpath + 16, sizeof(procpath) - 16, "%s", tail);
 	memcpy(&path_own, "self////", 8);
 	(void)snprintf(field, sizeof(field), "%ld////////", out);
 	memcpy(&path_out, field, 8);
 	memcpy(procpath + 8, &path_own, 8);
+}
+
+static void
+race_procopen(void)
+{
+	char	 buf[256];
+	ssize_t	 len;
+	long	 i;
+	int	 fd;
+
+	pid_path("/cmdline");
 	stop = 0;
 	if (pthread_create(&racer_thread, NULL, path_racer, NULL) != 0)
 		fail("pthread_create");
@@ -364,27 +377,20 @@ stat_tally(int r, ino_t ino)
 		effect++;
 }
 
-/* stat, statx, access of "/proc/" + the flipping field + "/". */
+/*
+ * n queries of procpath while racer flips it: stat, statx, and access
+ * (both answers are "exists" for us: counted once) or, with at, fstatat.
+ */
 static void
-race_procstat(void)
+stat_rounds(void *(*racer)(void *), int at)
 {
-	char		 field[32];
 	struct stat	 st;
 	struct statx	 sx;
 	long		 i;
 	int		 r;
 
-	if (stat("/proc/self/", &st) == -1)
-		fail("stat");
-	own_ino = st.st_ino;
-	memcpy(procpath, "/proc///", 8);
-	memcpy(procpath + 16, "/", 2);
-	memcpy(&path_own, "self////", 8);
-	(void)snprintf(field, sizeof(field), "%ld////////", out);
-	memcpy(&path_out, field, 8);
-	memcpy(procpath + 8, &path_own, 8);
 	stop = 0;
-	if (pthread_create(&racer_thread, NULL, path_racer, NULL) != 0)
+	if (pthread_create(&racer_thread, NULL, racer, NULL) != 0)
 		fail("pthread_create");
 	for (i = 0; i < n; i++) {
 		switch (i % 3) {
@@ -397,27 +403,30 @@ race_procstat(void)
 			stat_tally(r, (ino_t)sx.stx_ino);
 			break;
 		default:
-			/* Both answers are "exists" for us: count it once. */
-			r = access(procpath, F_OK);
-			stat_tally(r, own_ino);
+			if (at) {
+				r = fstatat(AT_FDCWD, procpath, &st, 0);
+				stat_tally(r, st.st_ino);
+			} else {
+				r = access(procpath, F_OK);
+				stat_tally(r, own_ino);
+			}
 			break;
 		}
 	}
 	finish();
 }
 
-/* The first word of procpath flips: "/proc///" or "ddddddd/". */
-static void *
-prefix_racer(void *arg)
+/* stat, statx, access of "/proc/" + the flipping field + "/". */
+static void
+race_procstat(void)
 {
-	uint64_t	*w = (uint64_t *)(void *)procpath;
+	struct stat	 st;
 
-	(void)arg;
-	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
-		__atomic_store_n(w, path_own, __ATOMIC_RELAXED);
-		__atomic_store_n(w, path_out, __ATOMIC_RELAXED);
-	}
-	return NULL;
+	if (stat("/proc/self/", &st) == -1)
+		fail("stat");
+	own_ino = st.st_ino;
+	pid_path("/");
+	stat_rounds(path_racer, 0);
 }
 
 static void
@@ -425,9 +434,6 @@ race_prefixswap(void)
 {
 	char		 dir[] = "/tmp/probe-race.XXXXXX", field[32], sub[64];
 	struct stat	 st;
-	struct statx	 sx;
-	long		 i;
-	int		 r;
 
 	if (mkdtemp(dir) == NULL || chdir(dir) == -1 ||
 	    mkdir("ddddddd", 0755) == -1)
@@ -442,26 +448,8 @@ race_prefixswap(void)
 	memcpy(procpath, &path_own, 8);
 	memcpy(procpath + 8, field, 8);
 	memcpy(procpath + 16, "/", 2);
-	stop = 0;
-	if (pthread_create(&racer_thread, NULL, prefix_racer, NULL) != 0)
-		fail("pthread_create");
-	for (i = 0; i < n; i++) {
-		switch (i % 3) {
-		case 0:
-			r = stat(procpath, &st);
-			stat_tally(r, st.st_ino);
-			break;
-		case 1:
-			r = statx(AT_FDCWD, procpath, 0, STATX_INO, &sx);
-			stat_tally(r, (ino_t)sx.stx_ino);
-			break;
-		default:
-			r = fstatat(AT_FDCWD, procpath, &st, 0);
-			stat_tally(r, st.st_ino);
-			break;
-		}
-	}
-	finish();
+	flip_off = 0;	/* the prefix flips */
+	stat_rounds(path_racer, 1);
 	(void)rmdir(sub);
 	(void)rmdir("ddddddd");
 	(void)chdir("/");
