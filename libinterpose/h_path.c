@@ -313,6 +313,34 @@ task_open(pid_t tid, const char *what, int fd)
 	return open(p, O_PATH | O_CLOEXEC);
 }
 
+/*
+ * Descriptor fd of task t (AT_FDCWD: its working directory), ours now,
+ * with w_st, w_proc and w_name filled as a walk to it would.  Returns
+ * the descriptor, or -errno (EBADF: t has no such descriptor).
+ */
+static int
+task_fd(struct tracee *t, int fd, struct pwalk *w)
+{
+	struct statfs	 sf;
+	int		 ours = -1;
+
+	memset(w, 0, sizeof(*w));
+	w->w_root = w->w_cur = -1;
+	if (fd < 0 && fd != AT_FDCWD)
+		return -EBADF;
+	/* t's own table and working directory, not its leader's. */
+	ours = task_open(t->t_tid, "cwd", fd);
+	if (ours == -1)
+		return errno == EBADF || errno == ENOENT ? -EBADF : -EAGAIN;
+	if (fstat(ours, &w->w_st) == -1 || fstatfs(ours, &sf) == -1) {
+		close(ours);
+		return -EAGAIN;
+	}
+	w->w_dev = w->w_st.st_dev;
+	w->w_proc = sf.f_type == PROC_SUPER_MAGIC;
+	return ours;
+}
+
 
 /*
  * Where procfs is mounted in our mount namespace, which is the
@@ -1024,9 +1052,10 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 	case SN_newfstatat:
 	case SN_fstatat64:
 		flags = (int)c->c_arg[3];
+		/* The kernel takes the statx sync bits here too. */
 		if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT |
-		    AT_EMPTY_PATH))
-			return V_CONT;	/* the kernel's EINVAL */
+		    AT_EMPTY_PATH | AT_STATX_SYNC_TYPE))
+			return call_return(t, c, -EINVAL);
 		/* FALLTHROUGH */
 	case SN_faccessat:
 	case SN_readlinkat:
@@ -1066,11 +1095,20 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 		return V_CONT;
 	if ((e = path_get(t, c->c_arg[pa], s, sizeof(s))) < 0)
 		return call_return(t, c, e);
-	if (s[0] == '\0')
-		return V_CONT;	/* ENOENT, or the descriptor itself */
 	if (compat && dirfd != AT_FDCWD)
 		dirfd = (int32_t)dirfd;
-	if ((fd = path_walk(ip, t, dirfd, s, wf, &w)) == -EAGAIN)
+	if (s[0] == '\0') {
+		/*
+		 * Not left to the kernel, which would read the string again:
+		 * a sibling could have made it a path by then.  The
+		 * descriptor itself (AT_EMPTY_PATH; readlinkat always), or
+		 * ENOENT.
+		 */
+		if (!(flags & AT_EMPTY_PATH) && sn != SN_readlinkat)
+			return call_return(t, c, -ENOENT);
+		if ((fd = task_fd(t, dirfd, &w)) == -EAGAIN)
+			return h_procpath(ip, t, c);	/* "" in scratch */
+	} else if ((fd = path_walk(ip, t, dirfd, s, wf, &w)) == -EAGAIN)
 		return h_procpath(ip, t, c);	/* the string checks */
 	if (fd < 0)
 		return call_return(t, c, fd);
@@ -1089,7 +1127,7 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 		out = c->c_arg[pa + 1];
 		cap = (int32_t)c->c_arg[pa + 2];
 		if (!S_ISLNK(w.w_st.st_mode)) {	/* the walk's stat of fd */
-			e = -EINVAL;
+			e = s[0] == '\0' ? -ENOENT : -EINVAL;
 			break;
 		}
 		if ((ll = readlinkat(fd, "", l, sizeof(l) - 1)) == -1) {
@@ -1124,6 +1162,11 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 		break;
 	default:
 		st = w.w_st;	/* the walk's stat of fd, just taken */
+		if ((flags & AT_STATX_SYNC_TYPE) && fstatat(fd, "", &st,
+		    AT_EMPTY_PATH | (flags & AT_STATX_SYNC_TYPE)) == -1) {
+			e = -errno;
+			break;
+		}
 		if ((n = stat_layout(sn, compat, &st, b)) < 0)
 			e = n;
 		else if (mem_write(t->t_tid, c->c_arg[sn == SN_newfstatat ||

@@ -880,8 +880,15 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 	if (path_read(t, c->c_arg[pa], s, sizeof(s)) == -1)
 		return errno == EFAULT ? V_CONT :
 		    call_deny(ip, t, c, EACCES, "path unreadable");
-	if (s[0] == '\0')
-		return V_CONT;	/* ENOENT, or the descriptor (AT_EMPTY_PATH) */
+	if (s[0] == '\0') {
+		/*
+		 * ENOENT, or the descriptor (AT_EMPTY_PATH): the kernel reads
+		 * an empty string of ours, not the caller's, which a sibling
+		 * could have made a path by then.
+		 */
+		pp.path[0] = '\0';
+		goto copy;
+	}
 	if (c->c_sn == SN_open || c->c_sn == SN_openat)
 		flags = c->c_arg[c->c_sn == SN_open ? 1 : 2];
 	/* The queries come here when their answer cannot be the walk's. */
@@ -951,6 +958,7 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 	default:
 		break;
 	}
+ copy:
 	if (need_scratch(ip, t, c, &v, "/proc path without scratch"))
 		return v;
 	if ((a = scratch_put(ip, c, pp.path, strlen(pp.path) + 1)) == 0)

@@ -114,3 +114,16 @@ race() {
 	race prefixswap -u nobody
 	verdict
 }
+
+# An empty path (AT_EMPTY_PATH: the descriptor itself) must not be left
+# to the kernel to read again: by then it may be "/proc/OUT".
+@test "emptyswap: an empty path flipping to /proc/OUT never stats an outside pid" {
+	race emptyswap
+	verdict
+}
+
+@test "emptyswap under -u nobody (the kernel answers): never an outside pid" {
+	[ "$(id -u)" -eq 0 ] || skip "-u needs a root caller (MULT_USER=$MULT_USER)"
+	race emptyswap -u nobody
+	verdict
+}

@@ -21,7 +21,8 @@
  *	  probe-path -m DIR
  *
  * For each PATH prints "CALL=RESULT" lines, RESULT a number or -ERRNAME,
- * CALL one of stat lstat statx access faccessat2 readlink chdir statfs
+ * CALL one of stat lstat statsync statx access faccessat2 readlink chdir
+ * statfs
  * getxattr inotify handle mkdir chmod truncate utimensat open openpath,
  * and the i386 ones through int $0x80 (stat32 lstat32 stat64_32
  * oldstat32 access32 readlink32 chdir32).  With -d, relative paths are
@@ -82,6 +83,8 @@ one(const char *p)
 
 	show("stat", fstatat(dfd, p, &st, 0));
 	show("lstat", fstatat(dfd, p, &st, AT_SYMLINK_NOFOLLOW));
+	/* A flag of statx's that newfstatat takes too. */
+	show("statsync", fstatat(dfd, p, &st, AT_STATX_FORCE_SYNC));
 	show("statx", statx(dfd, p, 0, STATX_BASIC_STATS, &sx));
 	show("access", faccessat(dfd, p, F_OK, 0));
 	show("faccessat2", syscall(SYS_faccessat2, dfd, p, R_OK,

@@ -20,7 +20,7 @@
  * usage: probe-race WHAT OUTSIDE_PID [N]	WHAT: capget ownerex
  *						scmcreds clone3 procopen
  *						procstat procswap openswap
- *						cwdswap prefixswap;
+ *						cwdswap prefixswap emptyswap;
  *						N 10000
  *
  * A second thread keeps flipping a word of the call's memory argument
@@ -55,6 +55,10 @@
  *	       statx and fstatat of the path succeeding on an inode that
  *	       is not that directory's (a query the kernel runs on the
  *	       string again after the supervisor looked at it)
+ *   emptyswap the first byte of "/proc/OUTSIDE_PID" flips to NUL: stat
+ *	       and statx with AT_EMPTY_PATH of it (of the working directory
+ *	       while it is empty) succeeding on an inode that is not the
+ *	       working directory's
  *   cwdswap   the racer switches the working directory between one of
  *	       ours holding a directory named OUTSIDE_PID and /proc;
  *	       open()+read() of "OUTSIDE_PID/cmdline", relative, and the
@@ -456,6 +460,50 @@ race_prefixswap(void)
 	(void)rmdir(dir);
 }
 
+/* The first byte flips between '/' and NUL: a path or an empty one. */
+static void *
+empty_racer(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		__atomic_store_n(&procpath[0], '\0', __ATOMIC_RELAXED);
+		__atomic_store_n(&procpath[0], '/', __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void
+race_emptyswap(void)
+{
+	char		 dir[] = "/tmp/probe-race.XXXXXX";
+	struct stat	 st;
+	struct statx	 sx;
+	long		 i;
+	int		 r;
+
+	/* A working directory of ours, whoever runs this. */
+	if (mkdtemp(dir) == NULL || chdir(dir) == -1 || stat(".", &st) == -1)
+		fail("mkdtemp");
+	own_ino = st.st_ino;
+	(void)snprintf(procpath, sizeof(procpath), "/proc/%ld", out);
+	stop = 0;
+	if (pthread_create(&racer_thread, NULL, empty_racer, NULL) != 0)
+		fail("pthread_create");
+	for (i = 0; i < n; i++) {
+		if (i % 2) {
+			r = fstatat(AT_FDCWD, procpath, &st, AT_EMPTY_PATH);
+			stat_tally(r, st.st_ino);
+		} else {
+			r = statx(AT_FDCWD, procpath, AT_EMPTY_PATH, STATX_INO,
+			    &sx);
+			stat_tally(r, (ino_t)sx.stx_ino);
+		}
+	}
+	finish();
+	(void)chdir("/");
+	(void)rmdir(dir);
+}
+
 static char	 swapdir[64];
 
 /* Rename two links over one another: "l" points at ours, then theirs. */
@@ -722,6 +770,8 @@ main(int argc, char *argv[])
 		fn = race_cwdswap;
 	else if (strcmp(argv[1], "prefixswap") == 0)
 		fn = race_prefixswap;
+	else if (strcmp(argv[1], "emptyswap") == 0)
+		fn = race_emptyswap;
 	else
 		fail("unknown_race");
 	val_own = pid;
