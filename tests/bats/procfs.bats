@@ -210,3 +210,22 @@ every_result_is() {
 		fail_note "no EPERM: $stderr"
 	verdict
 }
+
+# fstat and the other empty-path calls answer for the descriptor itself,
+# as natively, though the supervisor no longer lets the kernel read the
+# (empty) string again.
+@test "the empty path (AT_EMPTY_PATH) of pipes, sockets, files, links and the cwd answers as natively" {
+	mkdir "$BATS_TEST_TMPDIR/n" "$BATS_TEST_TMPDIR/i"
+	capture "$PROBES/probe-path" -e "$BATS_TEST_TMPDIR/n"
+	check_status 0
+	local want=$output
+	probe path -e "$BATS_TEST_TMPDIR/i"
+	check_status 0
+	[ "$output" = "$want" ] || fail_note "differs from the native run: $(diff <(echo "$want") <(echo "$output") | tr '\n' ' ')"
+	check pipe_fifo 1
+	check link_text_ok 1
+	check cwd_same 1
+	check badfd -EBADF
+	check noflag -ENOENT
+	verdict
+}

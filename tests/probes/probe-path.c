@@ -19,6 +19,7 @@
  *
  * usage: probe-path [-d DIR] PATH...
  *	  probe-path -m DIR
+ *	  probe-path -e DIR
  *
  * For each PATH prints "CALL=RESULT" lines, RESULT a number or -ERRNAME,
  * CALL one of stat lstat statsync statx access faccessat2 readlink chdir
@@ -30,19 +31,23 @@
  * the working directory (the others).  Results that would differ
  * between two runs (inodes, sizes) are not printed: only success or
  * the error.  With -m, the mount calls on DIR: mount (a procfs),
- * open_tree, fsopen, fspick, mount_setattr, move_mount, umount2.
+ * open_tree, fsopen, fspick, mount_setattr, move_mount, umount2.  With
+ * -e, the empty path on descriptors made in DIR (see empties()).
  */
 
 #define _GNU_SOURCE
+#include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 
 #include <fcntl.h>
+#include <limits.h>
 
 #include "probe.h"
 
@@ -147,6 +152,51 @@ mounts(const char *dir)
 	show("umount2", umount2(dir, 0));
 }
 
+/*
+ * -e DIR: the empty path (AT_EMPTY_PATH) on descriptors of each kind,
+ * made in DIR: what fstat and its relatives say of each.
+ */
+static void
+empties(const char *dir)
+{
+	struct stat	 st, cw;
+	struct statx	 sx;
+	char		 l[PATH_MAX], buf[PATH_MAX];
+	int		 p[2], s[2], e, lk, f;
+	ssize_t		 n;
+
+	if (chdir(dir) == -1 || pipe(p) == -1 ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, s) == -1 ||
+	    (e = eventfd(0, 0)) == -1 || symlink("target", "link") == -1 ||
+	    (lk = open("link", O_PATH | O_NOFOLLOW)) == -1 ||
+	    (f = open("file", O_CREAT | O_WRONLY, 0640)) == -1 ||
+	    stat(".", &cw) == -1)
+		fail("setup");
+	show("pipe", fstat(p[0], &st));
+	kv("pipe_fifo", S_ISFIFO(st.st_mode));
+	show("socket", fstat(s[0], &st));
+	kv("socket_sock", S_ISSOCK(st.st_mode));
+	show("eventfd", fstat(e, &st));
+	show("file", fstatat(f, "", &st, AT_EMPTY_PATH));
+	kv("file_mode", st.st_mode & 07777);
+	show("file_statx", statx(f, "", AT_EMPTY_PATH, STATX_MODE, &sx));
+	kv("file_statx_mode", sx.stx_mode & 07777);
+	show("link", fstatat(lk, "", &st, AT_EMPTY_PATH));
+	kv("link_lnk", S_ISLNK(st.st_mode));
+	n = readlinkat(lk, "", l, sizeof(l) - 1);
+	show("link_readlink", n);
+	l[n > 0 ? n : 0] = '\0';
+	kv("link_text_ok", strcmp(l, "target") == 0);
+	show("cwd", fstatat(AT_FDCWD, "", &st, AT_EMPTY_PATH));
+	kv("cwd_same", st.st_ino == cw.st_ino);
+	show("access_file", syscall(SYS_faccessat2, f, "", W_OK,
+	    AT_EMPTY_PATH));
+	show("noflag", fstatat(AT_FDCWD, "", &st, 0));
+	show("badfd", fstatat(1000, "", &st, AT_EMPTY_PATH));
+	show("readlink_pipe", readlinkat(p[0], "", buf, sizeof(buf)));
+	show("readlink_noempty", readlink("", buf, sizeof(buf)));
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -154,6 +204,10 @@ main(int argc, char *argv[])
 
 	if (argc == 3 && strcmp(argv[1], "-m") == 0) {
 		mounts(argv[2]);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "-e") == 0) {
+		empties(argv[2]);
 		return 0;
 	}
 
