@@ -476,15 +476,13 @@ uint64_t	 scratch_out(struct interp *, struct tracee *, struct call *,
 void		 scratch_release(struct interp *, struct call *);
 void		 scratch_inject_exit(struct interp *, struct tracee *);
 void		 scratch_forget(struct interp *, struct tracee *);
-int		 notify_addfd(struct interp *, struct tracee *, int, int, int);
 
 /* notify.c: the answer thread. */
 int		 notify_start(struct interp *);
 void		 notify_stop(struct interp *);
 void		 notify_lock(struct interp *);
 void		 notify_unlock(struct interp *);
-int		 notify_addfd_thread(struct interp *, struct tracee *, int, int,
-		    int);
+int		 notify_addfd(struct interp *, struct tracee *, int, int, int);
 void		 mm_unref(struct mm *);
 struct mm	*mm_new(void);
 struct mm	*mm_fork(const struct mm *);

@@ -52,9 +52,9 @@
  * The answer functions only read the model.
  *
  * The listener also serves the tracing thread's getppid(MAGIC0, MAGIC1)
- * that installs a descriptor (notify_addfd): with the thread running,
- * the request is left in i_addfd and the thread, the listener's only
- * reader, does the SECCOMP_IOCTL_NOTIF_ADDFD.
+ * that installs a descriptor (notify_addfd()): the request is left in
+ * i_addfd and the thread, the listener's only reader, does the
+ * SECCOMP_IOCTL_NOTIF_ADDFD.
  *
  * A notification names the task by its tid in our PID namespace.  The
  * task is blocked in the call until answered; if it dies first, the
@@ -237,17 +237,23 @@ notify_lock(struct interp *ip)
 }
 
 /*
- * notify_addfd() with the thread running: leave the request, wait (the
- * lock released) for the thread to serve it, at most 2 s as before.
- * Returns 0 or -1.
+ * Have the listener install srcfd in task t, with newfd_flags (O_CLOEXEC
+ * or 0), as the result of the getppid(MAGIC0, MAGIC1) the caller made t
+ * run (system call number nr): leave the request for the thread, and
+ * wait for it, the lock released, at most 2 s.  Any other notification
+ * of the magic call (an instance task forging it) gets ENOSYS.  Returns
+ * 0 or -1.
  */
 int
-notify_addfd_thread(struct interp *ip, struct tracee *t, int nr, int srcfd,
+notify_addfd(struct interp *ip, struct tracee *t, int nr, int srcfd,
     int newfd_flags)
 {
 	struct addfd_req	*a = &ip->i_addfd;
 	struct timespec		 ts;
 	int			 rc;
+
+	if (!ip->i_nthread)
+		return -1;
 
 	a->a_tid = t->t_tid;
 	a->a_nr = nr;

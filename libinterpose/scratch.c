@@ -15,7 +15,6 @@
  */
 #include "config.h"
 
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/queue.h>
@@ -25,12 +24,8 @@
 #include <sys/tree.h>
 #include <sys/types.h>
 
-#include <linux/seccomp.h>
-
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <seccomp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -301,23 +296,6 @@ scratch_release(struct interp *ip, struct call *c)
 		return;
 	units_give(ip->i_scr, &c->c_sbuf);
 	units_give(ip->i_scr, &c->c_obuf);
-}
-
-/*
- * Serve the user notification of the getppid(MAGIC0, MAGIC1) that the
- * supervisor made task t run (system call number nr): install srcfd
- * with newfd_flags (O_CLOEXEC or 0) and return its number as the call's
- * result.  The listener's thread does it (notify.c); any other
- * notification of the magic call (an instance task forging it) gets
- * ENOSYS.  Returns 0 or -1.
- */
-int
-notify_addfd(struct interp *ip, struct tracee *t, int nr, int srcfd,
-    int newfd_flags)
-{
-	if (!ip->i_nthread)
-		return -1;
-	return notify_addfd_thread(ip, t, nr, srcfd, newfd_flags);
 }
 
 /* Is the mapping at SCRATCH_ADDR of task tid our memfd, read-only? */
