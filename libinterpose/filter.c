@@ -265,9 +265,9 @@ filter_notify(int nnp, int answer)
 	if (ctx_attrs(ctx, nnp) == -1)
 		goto fail;
 	for (sn = 0; sn < SN__MAX; sn++)
-		if (answer && handlers[sn].answer != NULL && seccomp_rule_add(ctx,
-		    SCMP_ACT_NOTIFY, seccomp_syscall_resolve_name(
-		    sysno_names[sn]), 0) != 0)
+		if (answer && handlers[sn].answer != NULL &&
+		    seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
+		    seccomp_syscall_resolve_name(sysno_names[sn]), 0) != 0)
 			goto fail;
 	if ((!answer || handlers[SN_getppid].answer == NULL) &&
 	    seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getppid), 2,
@@ -282,8 +282,8 @@ filter_notify(int nnp, int answer)
 /*
  * Install the filters in the calling process (the instance root, before
  * exec).  With answer, the getters go to the listener, whose thread the
- * supervisor must then run (interpose_notify() with answer); without,
- * they stop for ptrace.  With nnp, set NO_NEW_PRIVS first (unprivileged
+ * supervisor must then run (interpose_notify()); without, they stop for
+ * ptrace.  With nnp, set NO_NEW_PRIVS first (unprivileged
  * supervisors);
  * without, the caller must have CAP_SYS_ADMIN.  *notify gets the
  * listener fd, or -1 if the kernel has none (no scratch then).

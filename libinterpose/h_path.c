@@ -328,16 +328,27 @@ task_fd(struct tracee *t, int fd, struct pwalk *w)
 	w->w_root = w->w_cur = -1;
 	if (fd < 0 && fd != AT_FDCWD)
 		return -EBADF;
-	/* t's own table and working directory, not its leader's. */
-	ours = task_open(t->t_tid, "cwd", fd);
+	/*
+	 * The descriptor itself, from the pidfd, for the leader: its pidfd
+	 * names its table.  Another thread's table may be its own
+	 * (unshare), reached through /proc/TID/fd, a slower walk.
+	 */
+	if (fd != AT_FDCWD && t->t_proc->p_pidfd != -1 &&
+	    t->t_tid == t->t_proc->p_pid->v_real)
+		ours = (int)syscall(SYS_pidfd_getfd, t->t_proc->p_pidfd, fd, 0);
+	else
+		ours = task_open(t->t_tid, "cwd", fd);
 	if (ours == -1)
 		return errno == EBADF || errno == ENOENT ? -EBADF : -EAGAIN;
-	if (fstat(ours, &w->w_st) == -1 || fstatfs(ours, &sf) == -1) {
+	/* procfs only on an anonymous device, as in walk_fast(). */
+	if (fstat(ours, &w->w_st) == -1 || (major(w->w_st.st_dev) == 0 &&
+	    fstatfs(ours, &sf) == -1)) {
 		close(ours);
 		return -EAGAIN;
 	}
 	w->w_dev = w->w_st.st_dev;
-	w->w_proc = sf.f_type == PROC_SUPER_MAGIC;
+	w->w_proc = major(w->w_st.st_dev) == 0 &&
+	    sf.f_type == PROC_SUPER_MAGIC;
 	return ours;
 }
 
@@ -988,8 +999,9 @@ cred_text(pid_t tid)
 /*
  * Are t's access rights ours?  Then what a walk of ours finds is what
  * the kernel would find for t, and a query can be answered from it.
- * Known until t execs or changes ids or capabilities (cred_unknown());
- * a task's credentials are its own, no other task changes them.
+ * Known until t execs or changes ids, groups or capabilities (exec,
+ * h_credset() and capset set t_cred to 0 again); a task's credentials
+ * are its own, no other task changes them.
  */
 int
 cred_same(struct interp *ip, struct tracee *t)

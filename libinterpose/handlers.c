@@ -120,24 +120,20 @@
  */
 #define ANSWER(fn)	.enter = h_answer, .answer = (fn), .class = HC_ID, \
 		.stops = 1
-#define ANSWERED	" from the process model by the supervisor's answer thread (a seccomp user " \
-		"notification, no ptrace stop; emulated at a ptrace stop " \
-		"where the kernel has no listener)"
+#define ANSWERED	"answered from the process model by the supervisor's " \
+		"answer thread (a seccomp user notification, no ptrace " \
+		"stop; emulated at a ptrace stop where the kernel has no " \
+		"listener)"
 
 const struct handler handlers[SN__MAX] = {
 	/* The caller's ids. */
-	[SN_getpid] = { ANSWER(a_getpid), .how = "answered" ANSWERED },
-	[SN_gettid] = { ANSWER(a_gettid), .how = "answered" ANSWERED },
+	[SN_getpid] = { ANSWER(a_getpid), .how = ANSWERED },
+	[SN_gettid] = { ANSWER(a_gettid), .how = ANSWERED },
 	[SN_getppid] = { ANSWER(a_getppid),
-	    .how = "answered" ANSWERED
-	    "; a parent outside reads as 0" },
-	[SN_getpgrp] = { ANSWER(a_getpgrp), .how = "answered" ANSWERED },
-	[SN_getpgid] = { ANSWER(a_getpgid),
-	    .how = "answered" ANSWERED
-	    "; outside: ESRCH" },
-	[SN_getsid] = { ANSWER(a_getsid),
-	    .how = "answered" ANSWERED
-	    "; outside: ESRCH" },
+	    .how = ANSWERED "; a parent outside reads as 0" },
+	[SN_getpgrp] = { ANSWER(a_getpgrp), .how = ANSWERED },
+	[SN_getpgid] = { ANSWER(a_getpgid), .how = ANSWERED "; outside: ESRCH" },
+	[SN_getsid] = { ANSWER(a_getsid), .how = ANSWERED "; outside: ESRCH" },
 	[SN_setpgid] = { .enter = h_setpgid, .exit = h_setpgid_exit,
 	    .class = HC_ID, .stops = 2,
 	    .how = "both ids translated; the model follows" },

@@ -106,7 +106,7 @@ notify_serve(struct interp *ip, const struct seccomp_notif *req,
 	    (req->data.args[0] == MAGIC0 && req->data.args[1] == MAGIC1) ||
 	    (t = tracee_find(ip, (pid_t)req->pid)) == NULL ||
 	    t->t_proc == NULL || t->t_id == NULL) {
-		/* Forged magic, or a task we do not know: never the kernel's. */
+		/* Forged magic, or a task we do not know: ENOSYS. */
 		(void)seccomp_notify_respond(ip->i_notify, resp);
 		return;
 	}
@@ -199,6 +199,8 @@ notify_start(struct interp *ip)
 	if (rc != 0) {
 		close(ip->i_nstop[0]);
 		close(ip->i_nstop[1]);
+		(void)pthread_cond_destroy(&ip->i_cv);
+		(void)pthread_mutex_destroy(&ip->i_mu);
 		errno = rc;
 		return -1;
 	}
@@ -218,6 +220,8 @@ notify_stop(struct interp *ip)
 	(void)pthread_join(ip->i_nthr, NULL);
 	close(ip->i_nstop[0]);
 	close(ip->i_nstop[1]);
+	(void)pthread_cond_destroy(&ip->i_cv);
+	(void)pthread_mutex_destroy(&ip->i_mu);
 	ip->i_nthread = 0;
 }
 

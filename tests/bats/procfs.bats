@@ -223,6 +223,7 @@ every_result_is() {
 	check_status 0
 	[ "$output" = "$want" ] || fail_note "differs from the native run: $(diff <(echo "$want") <(echo "$output") | tr '\n' ' ')"
 	check pipe_fifo 1
+	check pipe_fifo_thread 1
 	check link_text_ok 1
 	check cwd_same 1
 	check badfd -EBADF

@@ -48,6 +48,8 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
 
 #include "probe.h"
 
@@ -152,6 +154,16 @@ mounts(const char *dir)
 	show("umount2", umount2(dir, 0));
 }
 
+/* fstat of *arg in a thread (not the leader): 1 if a FIFO. */
+static void *
+fifo_in_thread(void *arg)
+{
+	struct stat	 st;
+
+	return (void *)(intptr_t)(fstat(*(int *)arg, &st) == 0 &&
+	    S_ISFIFO(st.st_mode));
+}
+
 /*
  * -e DIR: the empty path (AT_EMPTY_PATH) on descriptors of each kind,
  * made in DIR: what fstat and its relatives say of each.
@@ -164,6 +176,8 @@ empties(const char *dir)
 	char		 l[PATH_MAX], buf[PATH_MAX];
 	int		 p[2], s[2], e, lk, f;
 	ssize_t		 n;
+	pthread_t	 th;
+	void		*r;
 
 	if (chdir(dir) == -1 || pipe(p) == -1 ||
 	    socketpair(AF_UNIX, SOCK_STREAM, 0, s) == -1 ||
@@ -174,6 +188,10 @@ empties(const char *dir)
 		fail("setup");
 	show("pipe", fstat(p[0], &st));
 	kv("pipe_fifo", S_ISFIFO(st.st_mode));
+	if (pthread_create(&th, NULL, fifo_in_thread, &p[0]) != 0 ||
+	    pthread_join(th, &r) != 0)
+		fail("pthread");
+	kv("pipe_fifo_thread", (long)(intptr_t)r);
 	show("socket", fstat(s[0], &st));
 	kv("socket_sock", S_ISSOCK(st.st_mode));
 	show("eventfd", fstat(e, &st));
