@@ -160,8 +160,8 @@ enum mm_state {
 	MM_NONE,	/* no scratch yet */
 	MM_FD,		/* a read-only fd was installed (m_fd) */
 	MM_MAPPED,	/* mapped; the fd still to be closed */
-	MM_CLOSED,	/* the output area still to be mapped */
-	MM_READY,
+	MM_CLOSED,	/* read-only scratch ready; the output area not mapped */
+	MM_READY,	/* both */
 	MM_FAILED	/* could not map it: memory calls are denied */
 };
 
@@ -182,6 +182,7 @@ struct mm {
 	enum mm_state	 m_state;
 	int		 m_fd;		/* in the tracee, MM_FD and MM_MAPPED */
 	pid_t		 m_busy;	/* tid running an injected call */
+	int		 m_outfail;	/* the output area could not be mapped */
 	enum mm_dump	 m_dump;
 	int		 m_nodump;	/* asked PR_SET_DUMPABLE 0 (emulated) */
 };
@@ -467,7 +468,7 @@ size_t		 procfix_sysvipc(const struct vmap *, const char *, size_t,
 /* scratch.c */
 int		 scratch_init(struct interp *);
 void		 scratch_free(struct interp *);
-int		 scratch_ensure(struct interp *, struct tracee *);
+int		 scratch_ensure(struct interp *, struct tracee *, int);
 uint64_t	 scratch_put(struct interp *, struct call *, const void *,
 		    size_t);
 void		*scratch_ptr(struct interp *, const struct call *);
@@ -655,7 +656,7 @@ void		 robust_exit(struct interp *, struct tracee *);
 /* h_owner.c */
 int		 task_getfd(struct tracee *, int);
 int		 need_scratch(struct interp *, struct tracee *, struct call *,
-		    enum verdict *, const char *);
+		    int, enum verdict *, const char *);
 enum verdict	 out_arg(struct interp *, struct tracee *, struct call *, int,
 		    size_t, int);
 void		 out_back(struct interp *, struct tracee *, struct call *, int,

@@ -134,7 +134,7 @@ socketcall_socket(struct interp *ip, struct tracee *t, struct call *c)
 		return call_return(t, c, -EFAULT);
 	/* Scratch first: its injection reruns the call as it was. */
 	if (a[0] == AF_NETLINK &&
-	    need_scratch(ip, t, c, &v, "netlink socket without scratch"))
+	    need_scratch(ip, t, c, 0, &v, "netlink socket without scratch"))
 		return v;
 	if (regs_set(t, R_NR, (uint64_t)c->c_pers->p_nr[SN_socket]) == -1)
 		return V_CONT;

@@ -76,12 +76,15 @@ task_getfd(struct tracee *t, int fd)
 	return c == -1 ? -e : c;
 }
 
-/* Ensure scratch or tell the handler what to return.  0: go on. */
+/*
+ * Ensure scratch (and the output area if out) or tell the handler what
+ * to return.  0: go on.
+ */
 int
-need_scratch(struct interp *ip, struct tracee *t, struct call *c,
+need_scratch(struct interp *ip, struct tracee *t, struct call *c, int out,
     enum verdict *v, const char *what)
 {
-	switch (scratch_ensure(ip, t)) {
+	switch (scratch_ensure(ip, t, out)) {
 	case 0:
 		return 0;
 	case 1:
@@ -113,7 +116,7 @@ int_in(struct interp *ip, struct tracee *t, struct call *c, int pg)
 	int32_t		 val;
 	uint64_t	 a;
 
-	if (need_scratch(ip, t, c, &v, "owner argument without scratch"))
+	if (need_scratch(ip, t, c, 0, &v, "owner argument without scratch"))
 		return v;
 	if (mem_read(t->t_tid, c->c_arg[2], &val, sizeof(val)) == -1)
 		return call_return(t, c, -EFAULT);
@@ -134,7 +137,7 @@ out_arg(struct interp *ip, struct tracee *t, struct call *c, int arg,
 
 	if (len > sizeof(buf))
 		return call_deny(ip, t, c, EINVAL, "output too large");
-	if (need_scratch(ip, t, c, &v, "pid output without scratch"))
+	if (need_scratch(ip, t, c, 1, &v, "pid output without scratch"))
 		return v;
 	if (copyin && mem_read(t->t_tid, c->c_arg[arg], buf, len) == -1)
 		return call_return(t, c, -EFAULT);
@@ -241,7 +244,8 @@ h_fcntl(struct interp *ip, struct tracee *t, struct call *c)
 			return call_return(t, c, -EFAULT);
 		return call_return(t, c, 0);
 	case F_SETOWN_EX:
-		if (need_scratch(ip, t, c, &v, "F_SETOWN_EX without scratch"))
+		if (need_scratch(ip, t, c, 0, &v,
+		    "F_SETOWN_EX without scratch"))
 			return v;
 		if (mem_read(t->t_tid, c->c_arg[2], &ox, sizeof(ox)) == -1)
 			return call_return(t, c, -EFAULT);

@@ -1366,7 +1366,7 @@ h_pathchk(struct interp *ip, struct tracee *t, struct call *c)
 		} else
 			close(fd);
 	}
-	if (need_scratch(ip, t, c, &v, "path call without scratch"))
+	if (need_scratch(ip, t, c, 0, &v, "path call without scratch"))
 		return v;
 	/* One region per call: the paths one after the other. */
 	len[0] = strlen(use[0]) + 1;

@@ -202,7 +202,7 @@ h_capget(struct interp *ip, struct tracee *t, struct call *c)
 		t->t_cred = 0;	/* its rights may be ours no more */
 	if (c->c_arg[0] == 0)
 		return V_CONT;
-	switch (scratch_ensure(ip, t)) {
+	switch (scratch_ensure(ip, t, 0)) {
 	case 0:
 		break;
 	case 1:

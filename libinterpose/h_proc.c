@@ -98,7 +98,7 @@ h_clone(struct interp *ip, struct tracee *t, struct call *c)
 	if (!(flags & CLONE_PARENT_SETTID) || (flags & CLONE_PIDFD) ||
 	    c->c_pers->p_compat)
 		return V_CONT;
-	switch (scratch_ensure(ip, t)) {
+	switch (scratch_ensure(ip, t, 1)) {
 	case 0:
 		break;
 	case 1:
@@ -131,7 +131,12 @@ h_clone3(struct interp *ip, struct tracee *t, struct call *c)
 
 	if (size < 64 || size > CL3_MAX)
 		return V_CONT;	/* the kernel says EINVAL or E2BIG */
-	switch (scratch_ensure(ip, t)) {
+	if (mem_read(t->t_tid, c->c_arg[0], buf, size) == -1)
+		return call_return(t, c, -EFAULT);
+	memset(&cl, 0, sizeof(cl));
+	memcpy(&cl, buf, size < sizeof(cl) ? size : sizeof(cl));
+	/* The output area only for a parent tid (threads, not forks). */
+	switch (scratch_ensure(ip, t, (cl.flags & CLONE_PARENT_SETTID) != 0)) {
 	case 0:
 		break;
 	case 1:
@@ -139,10 +144,6 @@ h_clone3(struct interp *ip, struct tracee *t, struct call *c)
 	default:
 		return call_deny(ip, t, c, ENOSYS, "clone3 without scratch");
 	}
-	if (mem_read(t->t_tid, c->c_arg[0], buf, size) == -1)
-		return call_return(t, c, -EFAULT);
-	memset(&cl, 0, sizeof(cl));
-	memcpy(&cl, buf, size < sizeof(cl) ? size : sizeof(cl));
 	if ((v = clone_check(ip, t, c, cl.flags)) != V_CONT)
 		return v;
 	if (cl.set_tid != 0 || cl.set_tid_size != 0)

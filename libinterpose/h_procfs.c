@@ -842,7 +842,7 @@ open_beneath(struct interp *ip, struct tracee *t, struct call *c,
 	 */
 	if (steps[0] == '/' && !ip->i_chrooted)
 		c->c_aux[0] = 1;
-	if (need_scratch(ip, t, c, &v, "open without scratch"))
+	if (need_scratch(ip, t, c, 0, &v, "open without scratch"))
 		return v;
 	/* One buffer: the struct (aligned, first), then the steps. */
 	memcpy(buf, &how, sizeof(how));
@@ -959,7 +959,7 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 		break;
 	}
  copy:
-	if (need_scratch(ip, t, c, &v, "/proc path without scratch"))
+	if (need_scratch(ip, t, c, 0, &v, "/proc path without scratch"))
 		return v;
 	if ((a = scratch_put(ip, c, pp.path, strlen(pp.path) + 1)) == 0)
 		return call_deny(ip, t, c, ENAMETOOLONG, "scratch full");

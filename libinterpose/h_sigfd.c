@@ -101,7 +101,7 @@ rdtrap_ensure(struct interp *ip, struct tracee *t, struct call *c,
 		    "reads of a signalfd could not be trapped");
 		return -1;
 	}
-	if (need_scratch(ip, t, c, v, "signalfd without scratch"))
+	if (need_scratch(ip, t, c, 0, v, "signalfd without scratch"))
 		return 1;
 	if (rdtrap_inject(ip, t, INJ_ENTRY) == -1) {
 		*v = call_deny(ip, t, c, ENOSYS, "cannot inject the read filter");
@@ -419,7 +419,7 @@ h_rdtrap(struct interp *ip, struct tracee *t, struct call *c)
 	if (total < SSI_SIZE)
 		return V_CONT;		/* EINVAL */
 	cap = total > SSI_MAX ? SSI_MAX : total - total % SSI_SIZE;
-	if (need_scratch(ip, t, c, &v, "signalfd read without scratch"))
+	if (need_scratch(ip, t, c, 1, &v, "signalfd read without scratch"))
 		return v;
 	if ((a = scratch_out(ip, t, c, (size_t)cap)) == 0)
 		return call_deny(ip, t, c, EAGAIN, "scratch full");

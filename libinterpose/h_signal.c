@@ -83,7 +83,7 @@ h_kill(struct interp *ip, struct tracee *t, struct call *c)
 	}
 	c->c_fan = 0;
 	c->c_fanmode = FAN_KILL;
-	c->c_fanret = 0;
+	c->c_fanret = -ESRCH;	/* until a target counts */
 	c->c_hold[0] = c->c_fanv[0];
 	return call_setarg(t, c, 0, c->c_fanv[0]) == -1 ? V_CONT : V_EXIT;
 }
@@ -111,8 +111,17 @@ fan_step(struct interp *ip, struct tracee *t, struct call *c, int arg)
 	(void)ip;
 	switch (c->c_fanmode) {
 	case FAN_KILL:
-		/* The kernel's kill(-1): the last error other than EPERM. */
-		if (r < 0 && r != -EPERM)
+		/*
+		 * The kernel's kill(-1): the result of the last target
+		 * other than EPERM, 0 if all gave EPERM, ESRCH if there was
+		 * none.  A target that died meanwhile (ESRCH) would not
+		 * have been one.
+		 */
+		if (r == -ESRCH)
+			break;
+		if (c->c_fanret == -ESRCH)
+			c->c_fanret = 0;
+		if (r != -EPERM)
 			c->c_fanret = r;
 		break;
 	case FAN_GETPRIO:

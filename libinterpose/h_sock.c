@@ -175,7 +175,7 @@ h_sendmsg(struct interp *ip, struct tracee *t, struct call *c)
 		return compat_deny(ip, t, c);
 	if (multi && c->c_arg[2] == 0)
 		return V_CONT;
-	if (need_scratch(ip, t, c, &v, "sendmsg without scratch"))
+	if (need_scratch(ip, t, c, multi, &v, "sendmsg without scratch"))
 		return v;
 	hl = multi ? sizeof(struct mmsghdr) : sizeof(struct msghdr);
 	memset(&mm, 0, sizeof(mm));
@@ -245,7 +245,7 @@ h_recvmsg(struct interp *ip, struct tracee *t, struct call *c)
 		return compat_deny(ip, t, c);
 	if (multi && c->c_arg[2] == 0)
 		return V_CONT;
-	if (need_scratch(ip, t, c, &v, "recvmsg without scratch"))
+	if (need_scratch(ip, t, c, 1, &v, "recvmsg without scratch"))
 		return v;
 	hl = multi ? sizeof(struct mmsghdr) : sizeof(struct msghdr);
 	memset(&mm, 0, sizeof(mm));
@@ -390,7 +390,8 @@ h_timer_create(struct interp *ip, struct tracee *t, struct call *c)
 	size_t		 noff, toff;
 
 	if (c->c_arg[1] != 0) {
-		if (need_scratch(ip, t, c, &v, "timer_create without scratch"))
+		if (need_scratch(ip, t, c, 0, &v,
+		    "timer_create without scratch"))
 			return v;
 		if (mem_read(t->t_tid, c->c_arg[1], ev, sizeof(ev)) == -1)
 			return call_return(t, c, -EFAULT);
@@ -494,7 +495,7 @@ h_socket(struct interp *ip, struct tracee *t, struct call *c)
 
 	if ((int)c->c_arg[0] != AF_NETLINK)
 		return V_CONT;
-	if (need_scratch(ip, t, c, &v, "netlink socket without scratch"))
+	if (need_scratch(ip, t, c, 0, &v, "netlink socket without scratch"))
 		return v;
 	return V_EXIT;
 }
@@ -548,7 +549,7 @@ h_bind(struct interp *ip, struct tracee *t, struct call *c)
 		return call_return(t, c, -EFAULT);
 	memcpy(buf + offsetof(struct sockaddr_nl, nl_pid), &cur.nl_pid,
 	    sizeof(cur.nl_pid));
-	if (need_scratch(ip, t, c, &v, "netlink bind without scratch"))
+	if (need_scratch(ip, t, c, 0, &v, "netlink bind without scratch"))
 		return v;
 	if ((a = scratch_put(ip, c, buf, len)) == 0)
 		return call_deny(ip, t, c, EAGAIN, "scratch full");

@@ -85,7 +85,7 @@ h_waitid(struct interp *ip, struct tracee *t, struct call *c)
 	pid_t	 id = (pid_t)c->c_arg[1];
 
 	if (c->c_arg[2] != 0) {
-		switch (scratch_ensure(ip, t)) {
+		switch (scratch_ensure(ip, t, 1)) {
 		case 0:
 			break;
 		case 1:

@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/queue.h>
@@ -298,19 +299,72 @@ scratch_release(struct interp *ip, struct call *c)
 	units_give(ip->i_scr, &c->c_obuf);
 }
 
-/* Is the mapping at SCRATCH_ADDR of task tid our memfd, read-only? */
+/*
+ * The PROCMAP_QUERY ioctl of /proc/PID/maps (Linux 6.11), from
+ * <linux/fs.h>, which older headers lack: one mapping, no text to parse.
+ */
+#define PMQ_IOCTL	_IOWR(0x66, 17, struct pmq)
+#define PMQ_READ	0x01
+#define PMQ_WRITE	0x02
+#define PMQ_EXEC	0x04
+#define PMQ_SHARED	0x08
+
+struct pmq {
+	uint64_t	 size;
+	uint64_t	 query_flags;
+	uint64_t	 query_addr;
+	uint64_t	 vma_start;
+	uint64_t	 vma_end;
+	uint64_t	 vma_flags;
+	uint64_t	 vma_page_size;
+	uint64_t	 vma_offset;
+	uint64_t	 inode;
+	uint32_t	 dev_major;
+	uint32_t	 dev_minor;
+	uint32_t	 vma_name_size;
+	uint32_t	 build_id_size;
+	uint64_t	 vma_name_addr;
+	uint64_t	 build_id_addr;
+};
+
+/*
+ * Is the mapping at SCRATCH_ADDR of task tid our memfd, read-only and
+ * shared, the whole of it?  Asked with PROCMAP_QUERY, or read from the
+ * text of /proc/TID/maps on a kernel without it.
+ */
 static int
 scratch_mapped(struct interp *ip, pid_t tid)
 {
+	struct pmq	 q;
 	char		 path[64], line[512], perm[8];
 	unsigned long	 lo, hi, off, ino;
 	unsigned int	 maj, min;
 	FILE		*f;
-	int		 ok = 0;
+	int		 fd, ok = 0;
 
 	(void)snprintf(path, sizeof(path), "/proc/%d/maps", (int)tid);
-	if ((f = fopen(path, "re")) == NULL)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;
+	memset(&q, 0, sizeof(q));
+	q.size = sizeof(q);
+	q.query_addr = SCRATCH_ADDR;
+	if (ioctl(fd, PMQ_IOCTL, &q) == 0) {
+		close(fd);
+		return q.vma_start == SCRATCH_ADDR &&
+		    q.vma_end == SCRATCH_ADDR + SCRATCH_LEN &&
+		    (q.vma_flags & (PMQ_READ | PMQ_WRITE | PMQ_EXEC |
+		    PMQ_SHARED)) == (PMQ_READ | PMQ_SHARED) &&
+		    q.vma_offset == 0 && q.inode == ip->i_scr->s_ino &&
+		    makedev(q.dev_major, q.dev_minor) == ip->i_scr->s_dev;
+	}
+	if (errno != ENOTTY && errno != EINVAL) {
+		close(fd);
+		return 0;	/* ENOENT: nothing mapped there */
+	}
+	if ((f = fdopen(fd, "re")) == NULL) {
+		close(fd);
+		return 0;
+	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &lo, &hi, perm,
 		    &off, &maj, &min, &ino) != 7)
@@ -344,71 +398,72 @@ scratch_wake(struct interp *ip)
 }
 
 /*
- * Make sure t's address space has scratch.  Call it before changing any
- * register: an injected step runs the call again from its start, with
- * the registers as they were here.  Returns 0 if it has, -1 if
- * it cannot (the call must be refused), 1 if t is now busy with an
- * injected step (or parked behind another task's): the handler returns
- * V_PARK and the call runs again from the start once the step is done.
+ * Make sure t's address space has scratch, and the output area too if
+ * out: most processes never need it, and each step costs two stops.  Call
+ * it before changing any register: an injected step runs the call again
+ * from its start, with the registers as they were here.  Returns 0 if it
+ * has, -1 if it cannot (the call must be refused), 1 if t is now busy
+ * with an injected step (or parked behind another task's): the handler
+ * returns V_PARK and the call runs again from the start once the step is
+ * done.
  */
 int
-scratch_ensure(struct interp *ip, struct tracee *t)
+scratch_ensure(struct interp *ip, struct tracee *t, int out)
 {
 	struct mm		*mm = t->t_mm;
 	const struct pers	*p = t->t_call.c_pers;
-	int			 nr;
+	uint64_t		 u[32], a[6] = { 0 };
+	int			 nr, i;
 
 	if (mm == NULL || ip->i_scr == NULL || ip->i_notify == -1)
 		return -1;
-	if (mm->m_state == MM_READY)
+	if (mm->m_state == MM_READY || (mm->m_state == MM_CLOSED && !out))
 		return 0;
-	if (mm->m_state == MM_FAILED)
+	if (mm->m_state == MM_FAILED || (mm->m_state == MM_CLOSED &&
+	    mm->m_outfail))
 		return -1;
 	if (mm->m_busy != 0 && mm->m_busy != t->t_tid) {
 		t->t_state = TS_PARKED;
 		TAILQ_INSERT_TAIL(&ip->i_parked, t, t_wait);
 		return 1;
 	}
-	if (regs_getall(t, t->t_saved) == -1)
-		return -1;
 	switch (mm->m_state) {
 	case MM_NONE:
 		nr = p->p_nr[SN_getppid];
-		if (regs_set(t, R_NR, nr) == -1 ||
-		    regs_set(t, R_A0, MAGIC0) == -1 ||
-		    regs_set(t, R_A1, MAGIC1) == -1)
-			return -1;
+		a[0] = MAGIC0;
+		a[1] = MAGIC1;
 		break;
 	case MM_FD:
 		nr = p->p_compat ? p->p_nr[SN_mmap2] : p->p_nr[SN_mmap];
-		if (regs_set(t, R_NR, nr) == -1 ||
-		    regs_set(t, R_A0, SCRATCH_ADDR) == -1 ||
-		    regs_set(t, R_A1, SCRATCH_LEN) == -1 ||
-		    regs_set(t, R_A2, PROT_READ) == -1 ||
-		    regs_set(t, R_A3, MAP_SHARED | MAP_FIXED_NOREPLACE) == -1 ||
-		    regs_set(t, R_A4, (uint64_t)mm->m_fd) == -1 ||
-		    regs_set(t, R_A5, 0) == -1)
-			return -1;
+		a[0] = SCRATCH_ADDR;
+		a[1] = SCRATCH_LEN;
+		a[2] = PROT_READ;
+		a[3] = MAP_SHARED | MAP_FIXED_NOREPLACE;
+		a[4] = (uint64_t)mm->m_fd;
 		break;
 	case MM_MAPPED:
 		nr = p->p_nr[SN_close];
-		if (regs_set(t, R_NR, nr) == -1 ||
-		    regs_set(t, R_A0, (uint64_t)mm->m_fd) == -1)
-			return -1;
+		a[0] = (uint64_t)mm->m_fd;
 		break;
 	default:	/* MM_CLOSED */
 		nr = p->p_compat ? p->p_nr[SN_mmap2] : p->p_nr[SN_mmap];
-		if (regs_set(t, R_NR, nr) == -1 ||
-		    regs_set(t, R_A0, OUTPUT_ADDR) == -1 ||
-		    regs_set(t, R_A1, OUTPUT_LEN) == -1 ||
-		    regs_set(t, R_A2, PROT_READ | PROT_WRITE) == -1 ||
-		    regs_set(t, R_A3, MAP_PRIVATE | MAP_ANONYMOUS |
-		    MAP_FIXED_NOREPLACE) == -1 ||
-		    regs_set(t, R_A4, (uint64_t)-1) == -1 ||
-		    regs_set(t, R_A5, 0) == -1)
-			return -1;
+		a[0] = OUTPUT_ADDR;
+		a[1] = OUTPUT_LEN;
+		a[2] = PROT_READ | PROT_WRITE;
+		a[3] = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE;
+		a[4] = (uint64_t)-1;
 		break;
 	}
+	/* Saved for the restart; the step's registers in one write. */
+	if (regs_getall(t, t->t_saved) == -1)
+		return -1;
+	memcpy(u, t->t_saved, sizeof(u));
+	*(uint64_t *)(void *)((char *)u + p->p_off[R_NR]) = (uint64_t)nr;
+	for (i = 0; i < 6; i++)
+		*(uint64_t *)(void *)((char *)u + p->p_off[R_A0 + i]) =
+		    p->p_compat ? (uint32_t)a[i] : a[i];
+	if (regs_setall(t, u) == -1)
+		return -1;
 	mm->m_busy = t->t_tid;
 	t->t_state = TS_INJECT;
 	if (ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0) == -1)
@@ -456,8 +511,10 @@ scratch_inject_exit(struct interp *ip, struct tracee *t)
 		mm->m_fd = -1;
 		break;
 	case MM_CLOSED:
-		mm->m_state = ret == (int64_t)OUTPUT_ADDR ? MM_READY :
-		    MM_FAILED;
+		if (ret == (int64_t)OUTPUT_ADDR)
+			mm->m_state = MM_READY;
+		else
+			mm->m_outfail = 1;	/* read-only scratch still good */
 		break;
 	default:
 		break;

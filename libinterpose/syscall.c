@@ -341,6 +341,10 @@ syscall_enter(struct interp *ip, struct tracee *t)
 		tracer_resume(ip, t, V_CONT);
 		return;
 	}
+	if (ip->i_verbose >= 2)
+		ilog(ip, ILOG_DEBUG, "tid %d: %s %s", t->t_tid,
+		    c->c_pers != NULL ? c->c_pers->p_name : "x32",
+		    c->c_sn < SN__MAX ? sysno_names[c->c_sn] : "?");
 	if (c->c_pers == NULL)
 		v = call_deny(ip, t, c, ENOSYS, "x32 ABI");
 	else if (c->c_sn == SN__MAX)

@@ -385,12 +385,13 @@ interpose_step(struct interp *ip)
 		else if (t->t_state == TS_INJECT)
 			scratch_inject_exit(ip, t);
 		else if (t->t_flags & T_FORKRET) {
-			int64_t	 ret;
-
+			/*
+			 * The exit of the clone whose event stop this follows:
+			 * nothing fails after that event, the result is the
+			 * child's real pid.
+			 */
 			t->t_flags &= ~T_FORKRET;
-			if (regs_exitinfo(t, &ret) == 0 && ret > 0)
-				(void)regs_set(t, R_RET,
-				    (uint64_t)t->t_newchild);
+			(void)regs_set(t, R_RET, (uint64_t)t->t_newchild);
 			t->t_state = TS_RUN;
 			tracer_resume(ip, t, V_CONT);
 		} else if (t->t_state == TS_CALL)

@@ -5,13 +5,15 @@
 
 load helpers
 
-@test "scratch is mapped read-only and shared at 0x10000, with a private output area above" {
+@test "scratch is mapped read-only and shared at 0x10000; the private output area above only when a call needs it" {
 	probe scratch
 	check_status 0
 	check capget 0
 	check scratch present
 	check scratch_perms r--s
-	check output_perms rw-p
+	check output_perms none
+	check waitid -ECHILD
+	check output_perms_after rw-p
 	verdict
 }
 

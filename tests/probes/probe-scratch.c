@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 
 #include <linux/capability.h>
 
@@ -32,7 +33,8 @@
 /*
  * probe-scratch: inside an instance, the scratch area the supervisor
  * maps at 0x10000 must stay out of the instance's reach.  Make it appear
- * (capget with a pid needs it), then try every way to write, remap,
+ * (capget with a pid needs it; the output area above it, waitid with a
+ * siginfo), then try every way to write, remap,
  * reprotect or replace it, and check it is still the same read-only
  * shared mapping.  Natively there is no scratch: prints scratch=absent.
  */
@@ -66,6 +68,7 @@ main(void)
 	struct __user_cap_header_struct	 h;
 	struct __user_cap_data_struct	 d[2];
 	struct iovec			 l, r;
+	siginfo_t			 si;
 	char				 p[16], buf[64];
 	long				 ret;
 	int				 fd;
@@ -79,8 +82,13 @@ main(void)
 		return 0;
 	}
 	printf("scratch=present\nscratch_perms=%s\n", p);
+	/* The output area only comes with a call that needs it. */
 	perms(OUTA, p, sizeof(p));
 	printf("output_perms=%s\n", p);
+	result("waitid", syscall(SYS_waitid, P_ALL, 0, &si, WEXITED | WNOHANG,
+	    NULL));
+	perms(OUTA, p, sizeof(p));
+	printf("output_perms_after=%s\n", p);
 
 	memset(buf, 'x', sizeof(buf));
 	if ((fd = open("/proc/self/mem", O_RDWR)) == -1)
