@@ -79,3 +79,26 @@ stops_notifs() {
 	check forged -ENOSYS
 	verdict
 }
+
+# A kernel fact the listener will need to hand a call it cannot answer
+# back to ptrace (see bench/README.md): run natively, no instance.
+@test "kernel: a tracer takes a task back from an unanswered notification (SIGSTOP, PTRACE_INTERRUPT) and the call restarts into TRACE" {
+	for how in sigstop interrupt; do
+		capture "$PROBES/probe-takeback" "$how"
+		[ "$status" -ne 77 ] || skip "$(kv skip)"
+		check_status 0
+		if [ "$how" = sigstop ]; then
+			check stop 19
+			check ours 1
+		else
+			check stop 128
+		fi
+		check stop_rax -512
+		check stop_nr 110
+		check id_valid -ENOENT
+		check restart 7
+		check restart_a0 57005
+		check result_ok 1
+	done
+	verdict
+}
