@@ -510,6 +510,7 @@ void		 syscall_exit(struct interp *, struct tracee *);
 enum verdict	 call_deny(struct interp *, struct tracee *, struct call *,
 		    int, const char *);
 enum verdict	 call_return(struct tracee *, struct call *, int64_t);
+int		 call_interrupted(int64_t);
 int		 call_setarg(struct tracee *, struct call *, int, uint64_t);
 int		 call_setargs(struct tracee *, struct call *, unsigned int,
 		    const uint64_t[6], int64_t);

@@ -64,6 +64,14 @@ h_kill(struct interp *ip, struct tracee *t, struct call *c)
 			return V_CONT;
 		if (pid_dead(ip, pid))
 			return sig_to_zombie(t, c, c->c_arg[1]);
+		/*
+		 * Signal 0 only asks whether the target is there and may be
+		 * signalled: with the caller's credentials and label, the
+		 * supervisor asks for it, one stop instead of two.
+		 */
+		if ((int)c->c_arg[1] == 0 && cred_same(ip, t))
+			return call_return(t, c, kill(pid_in_pg(ip, pid), 0) ==
+			    -1 ? -errno : 0);
 		return call_setarg(t, c, 0, (uint32_t)pid_in_pg(ip, pid)) ==
 		    -1 ? V_CONT : V_EXIT;
 	}

@@ -225,7 +225,8 @@ const struct handler handlers[SN__MAX] = {
 	[SN_kill] = { .enter = h_kill, .exit = h_kill_exit,
 	    .class = HC_SIGNAL, .stops = 2,
 	    .how = "pid or -pgid translated; -1 run once per instance "
-	    "process" },
+	    "process; signal 0 from a caller with the supervisor's "
+	    "credentials asked by the supervisor (1 stop)" },
 	[SN_tkill] = { .enter = h_tkill, .class = HC_SIGNAL, .stops = 2,
 	    .how = "tid translated" },
 	[SN_tgkill] = { .enter = h_tgkill, .class = HC_SIGNAL, .stops = 2,

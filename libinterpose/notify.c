@@ -19,6 +19,7 @@
 #include <sys/queue.h>
 #include <sys/tree.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <linux/seccomp.h>
 
@@ -244,7 +245,8 @@ notify_lock(struct interp *ip)
  * Have the listener install srcfd in task t, with newfd_flags (O_CLOEXEC
  * or 0), as the result of the getppid(MAGIC0, MAGIC1) the caller made t
  * run (system call number nr): leave the request for the thread, and
- * wait for it, the lock released, at most 2 s.  Any other notification
+ * wait for it, the lock released, at most 2 s, or until t stops (a
+ * signal cut its wait short).  Any other notification
  * of the magic call (an instance task forging it) gets ENOSYS.  Returns
  * 0 or -1.
  */
@@ -253,7 +255,8 @@ notify_addfd(struct interp *ip, struct tracee *t, int nr, int srcfd,
     int newfd_flags)
 {
 	struct addfd_req	*a = &ip->i_addfd;
-	struct timespec		 ts;
+	struct timespec		 ts, end;
+	siginfo_t		 si;
 	int			 rc;
 
 	if (!ip->i_nthread)
@@ -265,12 +268,29 @@ notify_addfd(struct interp *ip, struct tracee *t, int nr, int srcfd,
 	a->a_flags = newfd_flags;
 	a->a_rc = -1;
 	a->a_state = ADDFD_WAIT;
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += 2;
-	while (a->a_state == ADDFD_WAIT)
-		if (pthread_cond_timedwait(&ip->i_cv, &ip->i_mu, &ts) ==
-		    ETIMEDOUT)
+	(void)clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += 2;
+	while (a->a_state == ADDFD_WAIT) {
+		(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+		if (ts.tv_sec > end.tv_sec || (ts.tv_sec == end.tv_sec &&
+		    ts.tv_nsec >= end.tv_nsec))
 			break;
+		if ((ts.tv_nsec += 1000000) >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (pthread_cond_timedwait(&ip->i_cv, &ip->i_mu, &ts) !=
+		    ETIMEDOUT)
+			continue;
+		/*
+		 * A signal cuts the task's wait short, the notification
+		 * gone with it: its exit stop is then waiting for us.
+		 */
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)t->t_tid, &si, WSTOPPED | WEXITED |
+		    WNOHANG | WNOWAIT | __WALL) == 0 && si.si_pid != 0)
+			break;
+	}
 	rc = a->a_state == ADDFD_DONE ? a->a_rc : -1;
 	a->a_state = ADDFD_IDLE;
 	return rc;

@@ -468,11 +468,15 @@ scratch_ensure(struct interp *ip, struct tracee *t, int out)
 	t->t_state = TS_INJECT;
 	if (ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0) == -1)
 		return -1;
+	/*
+	 * Whether the descriptor came is told by the call's result at its
+	 * exit stop: a signal may cut the wait short (-ERESTARTSYS), and
+	 * the step is then made again.
+	 */
 	if (mm->m_state == MM_NONE &&
-	    notify_addfd(ip, t, nr, ip->i_scr->s_rofd, O_CLOEXEC) == -1) {
-		ilog(ip, ILOG_WARN, "tid %d: no scratch notification", t->t_tid);
-		mm->m_state = MM_FAILED;
-	}
+	    notify_addfd(ip, t, nr, ip->i_scr->s_rofd, O_CLOEXEC) == -1)
+		ilog(ip, ILOG_DEBUG, "tid %d: scratch descriptor not sent",
+		    t->t_tid);
 	return 1;
 }
 
@@ -493,7 +497,7 @@ scratch_inject_exit(struct interp *ip, struct tracee *t)
 		if (ret >= 0) {
 			mm->m_fd = (int)ret;
 			mm->m_state = MM_FD;
-		} else
+		} else if (!call_interrupted(ret))
 			mm->m_state = MM_FAILED;
 		break;
 	case MM_FD:

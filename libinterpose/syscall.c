@@ -230,6 +230,18 @@ call_deny(struct interp *ip, struct tracee *t, struct call *c, int err,
 	return call_return(t, c, -err);
 }
 
+/*
+ * Did a signal cut the call short: the kernel's restart codes (512,
+ * ERESTARTSYS; 513, ERESTARTNOINTR; 514, ERESTARTNOHAND; 516,
+ * ERESTART_RESTARTBLOCK), or EINTR?
+ */
+int
+call_interrupted(int64_t ret)
+{
+	return ret == -EINTR || ret == -512 || ret == -513 || ret == -514 ||
+	    ret == -516;
+}
+
 /* Skip the call and give it ret as its result. */
 enum verdict
 call_return(struct tracee *t, struct call *c, int64_t ret)

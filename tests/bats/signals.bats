@@ -83,3 +83,37 @@ load helpers
 	check handler_bad_pid 0
 	verdict
 }
+
+# kill(pid, 0) by a task with the supervisor's credentials is asked by
+# the supervisor and answered at its seccomp stop: one stop, where a
+# real signal takes two (the pid rewritten, then put back at the exit).
+@test "kill(pid, 0) costs one stop and answers as the kernel: 0 for a live child, ESRCH once it is reaped" {
+	local sig l s0= scont= re='^instproc: ([0-9]+) ptrace stops'
+	# $1: the signal sent 200 times to a live child, then 0 once it is
+	# reaped; a failed kill in the loop exits 3.
+	local script='sleep 100 & p=$!; i=0
+		while [ $i -lt 200 ]; do kill -"$1" $p || exit 3; i=$((i + 1)); done
+		kill -KILL $p; wait $p
+		kill -0 $p 2>/dev/null; echo dead=$?'
+	for sig in 0 CONT; do
+		inst -v -- sh -c "$script" sh "$sig"
+		check_status 0
+		check dead 1
+		for l in "${stderr_lines[@]}"; do
+			if [[ $l =~ $re ]]; then
+				if [ "$sig" = 0 ]; then
+					s0=${BASH_REMATCH[1]}
+				else
+					scont=${BASH_REMATCH[1]}
+				fi
+			fi
+		done
+	done
+	# 200 calls: about 200 stops fewer with signal 0.
+	if [ -z "$s0" ] || [ -z "$scont" ]; then
+		fail_note "no stop counts on stderr"
+	elif [ "$s0" -gt $((scont - 180)) ]; then
+		fail_note "kill -0: $s0 stops, kill -CONT: $scont (want 180 fewer or more)"
+	fi
+	verdict
+}
