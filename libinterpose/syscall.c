@@ -403,6 +403,13 @@ syscall_exit(struct interp *ip, struct tracee *t)
 		hold_release(ip);
 		return;
 	}
+	/*
+	 * Cut short by a signal, the kernel will run the call again from
+	 * orig_rax: the instance's call, which traps again, not the one a
+	 * handler made of it (openat2 of the walk's steps, ...).
+	 */
+	if (c->c_ret == -512 || c->c_ret == -513 || c->c_ret == -514)
+		(void)regs_set(t, R_NR, c->c_nr);
 	call_restore(t, c);
 	scratch_release(ip, c);
 	tracer_resume(ip, t, v);

@@ -117,3 +117,12 @@ load helpers
 	fi
 	verdict
 }
+
+@test "an open the supervisor rewrites, cut short by an SA_RESTART handler, restarts as the open it was" {
+	inst -- "$PROBES/probe-restart" "$BATS_TEST_TMPDIR"
+	check_status 0
+	check handled 1
+	check open 0
+	check writer 0
+	verdict
+}

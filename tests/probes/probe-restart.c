@@ -1,0 +1,98 @@
+/*
+ * Copyright (c) 2026 The mult developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * probe-restart: a call the supervisor rewrites, cut short by a signal
+ * whose handler has SA_RESTART, must restart as the call it was.
+ *
+ * usage: probe-restart DIR
+ *
+ * A child opens the FIFO DIR/f for reading, which blocks until a
+ * writer comes (an open the supervisor runs as openat2 of the walk's
+ * steps); the parent sends it SIGUSR1 (handled, SA_RESTART), then, once
+ * the handler has run, opens the FIFO for writing.  Prints handled=1,
+ * open= (0, or -ERRNO) and writer= (0, or -ERRNO).
+ */
+
+#define _GNU_SOURCE
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+static volatile sig_atomic_t	*handled;
+
+static void
+onusr1(int sig)
+{
+	(void)sig;
+	*handled = 1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sigaction	 sa;
+	char			 p[4096];
+	pid_t			 c;
+	int			 fd, st, w;
+
+	if (argc != 2)
+		fail("usage");
+	(void)snprintf(p, sizeof(p), "%s/f", argv[1]);
+	if (mkfifo(p, 0600) == -1)
+		fail("mkfifo");
+	handled = mmap(NULL, sizeof(*handled), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (handled == MAP_FAILED)
+		fail("mmap");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = onusr1;
+	sa.sa_flags = SA_RESTART;
+	if (sigaction(SIGUSR1, &sa, NULL) == -1)
+		fail("sigaction");
+	if ((c = fork()) == -1)
+		fail("fork");
+	if (c == 0) {
+		fd = open(p, O_RDONLY);
+		result("open", fd >= 0 ? 0 : -1);
+		fflush(stdout);
+		_exit(0);
+	}
+	/* Signal it until its handler ran: then it blocks in open again. */
+	while (!*handled) {
+		kill(c, SIGUSR1);
+		usleep(1000);
+	}
+	kv("handled", 1);
+	/* A writer: the child's open (restarted) completes. */
+	while ((w = open(p, O_WRONLY | O_NONBLOCK)) == -1 && errno == ENXIO) {
+		if (waitpid(c, &st, WNOHANG) == c)
+			break;		/* its open failed: no reader */
+		usleep(1000);
+	}
+	result("writer", w >= 0 ? 0 : -1);
+	if (waitpid(c, &st, 0) == -1 && errno != ECHILD)
+		fail("waitpid");
+	return 0;
+}
