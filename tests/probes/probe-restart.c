@@ -18,13 +18,19 @@
  * probe-restart: a call the supervisor rewrites, cut short by a signal
  * whose handler has SA_RESTART, must restart as the call it was.
  *
- * usage: probe-restart DIR
+ * usage: probe-restart DIR | -x N PROGRAM
  *
  * A child opens the FIFO DIR/f for reading, which blocks until a
  * writer comes (an open the supervisor runs as openat2 of the walk's
  * steps); the parent sends it SIGUSR1 (handled, SA_RESTART), then, once
  * the handler has run, opens the FIFO for writing.  Prints handled=1,
  * open= (0, or -ERRNO) and writer= (0, or -ERRNO).
+ *
+ * With -x, N times: fork a child that runs PROGRAM (which must exit 0)
+ * and send it SIGCONT without a pause until it is gone, so that signals
+ * fall into the calls the supervisor injects as the new image makes its
+ * first path calls.  Prints runs=N and failed= (children that did not
+ * exit 0).
  */
 
 #define _GNU_SOURCE
@@ -49,6 +55,31 @@ onusr1(int sig)
 	*handled = 1;
 }
 
+/* -x N PROGRAM: see above. */
+static int
+flood(long n, const char *prog)
+{
+	long	 i, failed = 0;
+	pid_t	 c;
+	int	 st;
+
+	for (i = 0; i < n; i++) {
+		if ((c = fork()) == -1)
+			fail("fork");
+		if (c == 0) {
+			execl(prog, prog, (char *)NULL);
+			_exit(126);
+		}
+		while (waitpid(c, &st, WNOHANG) == 0)
+			(void)kill(c, SIGCONT);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			failed++;
+	}
+	kv("runs", n);
+	kv("failed", failed);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -57,6 +88,8 @@ main(int argc, char *argv[])
 	pid_t			 c;
 	int			 fd, st, w;
 
+	if (argc == 4 && strcmp(argv[1], "-x") == 0)
+		return flood(parse_long(argv[2]), argv[3]);
 	if (argc != 2)
 		fail("usage");
 	(void)snprintf(p, sizeof(p), "%s/f", argv[1]);
