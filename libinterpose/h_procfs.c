@@ -685,8 +685,9 @@ open_snapshot(struct interp *ip, struct tracee *t, struct call *c,
 	(void)ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0);
 	rc = notify_addfd(ip, t, nr, fd, (flags & O_CLOEXEC) ? O_CLOEXEC : 0);
 	close(fd);
-	if (rc == -1)
-		ilog(ip, ILOG_WARN, "tid %d: snapshot not installed", t->t_tid);
+	if (rc != 0)
+		ilog(ip, rc == -2 ? ILOG_DEBUG : ILOG_WARN,
+		    "tid %d: snapshot not installed", t->t_tid);
 	*v = V_PARK;
 	return 1;
 }

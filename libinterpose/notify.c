@@ -97,8 +97,11 @@ notify_serve(struct interp *ip, const struct seccomp_notif *req,
 		add.flags = SECCOMP_ADDFD_FLAG_SEND;
 		add.srcfd = a->a_srcfd;
 		add.newfd_flags = a->a_flags;
-		a->a_rc = ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, &add)
-		    < 0 ? -1 : 0;
+		/* ENOENT: a signal took the task out of its wait meanwhile. */
+		if (ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >= 0)
+			a->a_rc = 0;
+		else
+			a->a_rc = errno == ENOENT ? -2 : -1;
 		a->a_state = ADDFD_DONE;
 		(void)pthread_cond_broadcast(&ip->i_cv);
 		return;
@@ -245,10 +248,10 @@ notify_lock(struct interp *ip)
  * Have the listener install srcfd in task t, with newfd_flags (O_CLOEXEC
  * or 0), as the result of the getppid(MAGIC0, MAGIC1) the caller made t
  * run (system call number nr): leave the request for the thread, and
- * wait for it, the lock released, at most 2 s, or until t stops (a
- * signal cut its wait short).  Any other notification
- * of the magic call (an instance task forging it) gets ENOSYS.  Returns
- * 0 or -1.
+ * wait for it, the lock released, at most 2 s or until t stops.  Any
+ * other notification of the magic call (an instance task forging it)
+ * gets ENOSYS.  Returns 0, -2 if t stopped first (a signal cut its wait
+ * short: the call is to be made again), or -1.
  */
 int
 notify_addfd(struct interp *ip, struct tracee *t, int nr, int srcfd,
@@ -257,7 +260,7 @@ notify_addfd(struct interp *ip, struct tracee *t, int nr, int srcfd,
 	struct addfd_req	*a = &ip->i_addfd;
 	struct timespec		 ts, end;
 	siginfo_t		 si;
-	int			 rc;
+	int			 rc, stopped = 0;
 
 	if (!ip->i_nthread)
 		return -1;
@@ -288,10 +291,12 @@ notify_addfd(struct interp *ip, struct tracee *t, int nr, int srcfd,
 		 */
 		memset(&si, 0, sizeof(si));
 		if (waitid(P_PID, (id_t)t->t_tid, &si, WSTOPPED | WEXITED |
-		    WNOHANG | WNOWAIT | __WALL) == 0 && si.si_pid != 0)
+		    WNOHANG | WNOWAIT | __WALL) == 0 && si.si_pid != 0) {
+			stopped = 1;
 			break;
+		}
 	}
-	rc = a->a_state == ADDFD_DONE ? a->a_rc : -1;
+	rc = a->a_state == ADDFD_DONE ? a->a_rc : stopped ? -2 : -1;
 	a->a_state = ADDFD_IDLE;
 	return rc;
 }

@@ -413,7 +413,7 @@ scratch_ensure(struct interp *ip, struct tracee *t, int out)
 	struct mm		*mm = t->t_mm;
 	const struct pers	*p = t->t_call.c_pers;
 	uint64_t		 u[32], a[6] = { 0 };
-	int			 nr, i;
+	int			 nr, i, rc;
 
 	if (mm == NULL || ip->i_scr == NULL || ip->i_notify == -1)
 		return -1;
@@ -474,9 +474,9 @@ scratch_ensure(struct interp *ip, struct tracee *t, int out)
 	 * the step is then made again.
 	 */
 	if (mm->m_state == MM_NONE &&
-	    notify_addfd(ip, t, nr, ip->i_scr->s_rofd, O_CLOEXEC) == -1)
-		ilog(ip, ILOG_DEBUG, "tid %d: scratch descriptor not sent",
-		    t->t_tid);
+	    (rc = notify_addfd(ip, t, nr, ip->i_scr->s_rofd, O_CLOEXEC)) != 0)
+		ilog(ip, rc == -2 ? ILOG_DEBUG : ILOG_WARN,
+		    "tid %d: scratch descriptor not sent", t->t_tid);
 	return 1;
 }
 

@@ -137,3 +137,13 @@ load helpers
 	check failed 0
 	verdict
 }
+
+@test "/proc/self/stat opened while flooded with handled signals reads right: 50 children, 20 opens each" {
+	# The snapshot's hand-over cut short by a signal: the open starts
+	# again as the open it was.
+	inst -- "$PROBES/probe-restart" -s 50
+	check_status 0
+	check runs 50
+	check failed 0
+	verdict
+}

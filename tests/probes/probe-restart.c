@@ -18,7 +18,7 @@
  * probe-restart: a call the supervisor rewrites, cut short by a signal
  * whose handler has SA_RESTART, must restart as the call it was.
  *
- * usage: probe-restart DIR | -x N PROGRAM
+ * usage: probe-restart DIR | -x N PROGRAM | -s N
  *
  * A child opens the FIFO DIR/f for reading, which blocks until a
  * writer comes (an open the supervisor runs as openat2 of the walk's
@@ -31,6 +31,10 @@
  * fall into the calls the supervisor injects as the new image makes its
  * first path calls.  Prints runs=N and failed= (children that did not
  * exit 0).
+ *
+ * With -s, N children each open and read /proc/self/stat 20 times (a
+ * snapshot the listener installs) while flooded with SIGUSR1, handled
+ * with SA_RESTART, and check its pid field.  Prints runs=N and failed=.
  */
 
 #define _GNU_SOURCE
@@ -41,6 +45,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -52,26 +57,58 @@ static void
 onusr1(int sig)
 {
 	(void)sig;
-	*handled = 1;
+	if (handled != NULL)
+		*handled = 1;
 }
 
-/* -x N PROGRAM: see above. */
+/* -s: the child's work, exit 0 if every read was right. */
+static void __attribute__((noreturn))
+statloop(void)
+{
+	char	 b[512];
+	ssize_t	 r;
+	int	 fd, i;
+
+	for (i = 0; i < 20; i++) {
+		if ((fd = open("/proc/self/stat", O_RDONLY)) == -1)
+			_exit(2);
+		r = read(fd, b, sizeof(b) - 1);
+		close(fd);
+		if (r <= 0)
+			_exit(3);
+		b[r] = '\0';
+		if (atoi(b) != getpid())
+			_exit(4);
+	}
+	_exit(0);
+}
+
+/* -x N PROGRAM, or -s N (prog NULL): see above. */
 static int
 flood(long n, const char *prog)
 {
-	long	 i, failed = 0;
-	pid_t	 c;
-	int	 st;
+	struct sigaction	 sa;
+	long			 i, failed = 0;
+	pid_t			 c;
+	int			 st;
 
+	/* Handled from the start: no signal can kill a child early. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = onusr1;
+	sa.sa_flags = SA_RESTART;
+	if (sigaction(SIGUSR1, &sa, NULL) == -1)
+		fail("sigaction");
 	for (i = 0; i < n; i++) {
 		if ((c = fork()) == -1)
 			fail("fork");
+		if (c == 0 && prog == NULL)
+			statloop();
 		if (c == 0) {
 			execl(prog, prog, (char *)NULL);
 			_exit(126);
 		}
 		while (waitpid(c, &st, WNOHANG) == 0)
-			(void)kill(c, SIGCONT);
+			(void)kill(c, prog == NULL ? SIGUSR1 : SIGCONT);
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 			failed++;
 	}
@@ -90,6 +127,8 @@ main(int argc, char *argv[])
 
 	if (argc == 4 && strcmp(argv[1], "-x") == 0)
 		return flood(parse_long(argv[2]), argv[3]);
+	if (argc == 3 && strcmp(argv[1], "-s") == 0)
+		return flood(parse_long(argv[2]), NULL);
 	if (argc != 2)
 		fail("usage");
 	(void)snprintf(p, sizeof(p), "%s/f", argv[1]);
