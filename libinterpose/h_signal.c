@@ -17,6 +17,7 @@
 
 #include <sys/ptrace.h>
 #include <sys/queue.h>
+#include <sys/syscall.h>
 #include <sys/tree.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -26,6 +27,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "interpose.h"
 #include "extern.h"
@@ -178,6 +180,12 @@ h_tgkill(struct interp *ip, struct tracee *t, struct call *c)
 	if (pid_dead(ip, (pid_t)c->c_arg[0]) && (pid_t)c->c_arg[1] ==
 	    (pid_t)c->c_arg[0])
 		return sig_to_zombie(t, c, c->c_arg[2]);
+	/* Signal 0 (pthread_kill(t, 0)): asked here, as for kill(). */
+	if (c->c_sn == SN_tgkill && (int)c->c_arg[2] == 0 &&
+	    cred_same(ip, t))
+		return call_return(t, c, syscall(SYS_tgkill,
+		    pid_in(ip, (pid_t)c->c_arg[0]),
+		    pid_in(ip, (pid_t)c->c_arg[1]), 0) == -1 ? -errno : 0);
 	return h_pid01(ip, t, c);
 }
 
@@ -187,6 +195,9 @@ h_tkill(struct interp *ip, struct tracee *t, struct call *c)
 {
 	if (pid_dead(ip, (pid_t)c->c_arg[0]))
 		return sig_to_zombie(t, c, c->c_arg[1]);
+	if ((int)c->c_arg[1] == 0 && cred_same(ip, t))
+		return call_return(t, c, syscall(SYS_tkill,
+		    pid_in(ip, (pid_t)c->c_arg[0]), 0) == -1 ? -errno : 0);
 	return h_pid0(ip, t, c);
 }
 

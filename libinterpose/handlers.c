@@ -228,9 +228,11 @@ const struct handler handlers[SN__MAX] = {
 	    "process; signal 0 from a caller with the supervisor's "
 	    "credentials asked by the supervisor (1 stop)" },
 	[SN_tkill] = { .enter = h_tkill, .class = HC_SIGNAL, .stops = 2,
-	    .how = "tid translated" },
+	    .how = "tid translated; signal 0 asked by the supervisor, as "
+	    "for kill" },
 	[SN_tgkill] = { .enter = h_tgkill, .class = HC_SIGNAL, .stops = 2,
-	    .how = "tgid and tid translated" },
+	    .how = "tgid and tid translated; signal 0 asked by the "
+	    "supervisor, as for kill" },
 	[SN_rt_sigqueueinfo] = { .enter = h_tkill, .class = HC_SIGNAL,
 	    .stops = 2, .how = "pid translated; si_pid is the sender's "
 	    "own (virtual) claim" },

@@ -147,3 +147,21 @@ load helpers
 	check failed 0
 	verdict
 }
+
+@test "tkill and tgkill of signal 0, asked by the supervisor, answer as the kernel would" {
+	local want args
+	# pid 1 asks about itself (0), a thread it does not have (ESRCH),
+	# and tgid 0 (EINVAL); then the same through the i386 ABI.
+	for abi in "" -32; do
+		for args in "0 tkill 1 0" "-ESRCH tkill 7 0" "0 tgkill 1 1 0" \
+		    "-ESRCH tgkill 1 7 0" "-EINVAL tgkill 0 1 0"; do
+			set -- $args
+			want=$1
+			shift
+			sys $abi "$@"
+			check_status 0
+			check ret "$want"
+		done
+	done
+	verdict
+}
