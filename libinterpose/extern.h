@@ -307,6 +307,10 @@ struct tracee {
 	uint64_t		 t_robust;	/* i386 set_robust_list head */
 	int			 t_cred;	/* 0 unknown, 1 ours, 2 not */
 	uint64_t		 t_saved[32];	/* user_regs, for injection */
+	int			 t_afd;		/* for the listener to install */
+	int			 t_afdown;	/* ... and close then */
+	int			 t_afdflags;	/* O_CLOEXEC or 0 */
+	int			 t_afdnr;	/* the getppid that asks for it */
 	struct injstate		 t_inj;		/* fn NULL: scratch's, if any */
 	struct injframe		*t_injstack;	/* put aside under handlers */
 	int			*t_drop;	/* descriptors to close, */
@@ -315,16 +319,6 @@ struct tracee {
 RB_HEAD(tracee_tree, tracee);
 int		 tracee_cmp(const struct tracee *, const struct tracee *);
 RB_PROTOTYPE(tracee_tree, tracee, t_entry, tracee_cmp)
-
-/* A descriptor the answer thread is to install (see notify.c). */
-struct addfd_req {
-	enum { ADDFD_IDLE, ADDFD_WAIT, ADDFD_DONE } a_state;
-	pid_t			 a_tid;
-	int			 a_nr;
-	int			 a_srcfd;
-	int			 a_flags;
-	int			 a_rc;
-};
 
 /* An instance. */
 struct interp {
@@ -345,10 +339,8 @@ struct interp {
 	int			 i_nthread;	/* the answer thread runs */
 	pthread_t		 i_nthr;
 	pthread_mutex_t		 i_mu;		/* see notify.c */
-	pthread_cond_t		 i_cv;		/* i_addfd served */
 	int			 i_nstop[2];	/* a pipe: the thread ends */
 	int			 i_syncwake;	/* FD_SYNC_WAKE_UP taken */
-	struct addfd_req	 i_addfd;
 	unsigned long long	 i_nnotif;	/* notifications answered */
 	int			 i_captrace;	/* has CAP_SYS_PTRACE */
 	int			 i_samecred;	/* the instance's access = ours */
@@ -483,7 +475,9 @@ int		 notify_start(struct interp *);
 void		 notify_stop(struct interp *);
 void		 notify_lock(struct interp *);
 void		 notify_unlock(struct interp *);
-int		 notify_addfd(struct interp *, struct tracee *, int, int, int);
+int		 notify_addfd(struct interp *, struct tracee *, int, int, int,
+		    int);
+void		 notify_addfd_drop(struct tracee *);
 void		 mm_unref(struct mm *);
 struct mm	*mm_new(void);
 struct mm	*mm_fork(const struct mm *);

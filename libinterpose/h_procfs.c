@@ -669,25 +669,26 @@ static int
 open_snapshot(struct interp *ip, struct tracee *t, struct call *c,
     const struct ppath *pp, uint64_t flags, enum verdict *v)
 {
-	int	 fd, nr = c->c_pers->p_nr[SN_getppid], rc;
+	int	 fd, nr = c->c_pers->p_nr[SN_getppid];
 
 	if (ip->i_notify == -1 || (fd = snapshot(ip, t, pp)) == -1)
 		return 0;	/* not served */
+	/* The listener installs it, and closes fd, when the call comes. */
+	if (notify_addfd(ip, t, nr, fd, (flags & O_CLOEXEC) ? O_CLOEXEC : 0,
+	    1) == -1) {
+		close(fd);
+		return 0;
+	}
 	*v = V_CONT;
 	if (regs_set(t, R_NR, (uint64_t)nr) == -1 ||
 	    call_setarg(t, c, 0, MAGIC0) == -1 ||
 	    call_setarg(t, c, 1, MAGIC1) == -1) {
-		close(fd);
+		notify_addfd_drop(t);
 		return 1;
 	}
 	c->c_aux[0] = 1;	/* served: nothing to check at the exit */
 	t->t_state = TS_CALL;
 	(void)ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0);
-	rc = notify_addfd(ip, t, nr, fd, (flags & O_CLOEXEC) ? O_CLOEXEC : 0);
-	close(fd);
-	if (rc != 0)
-		ilog(ip, rc == -2 ? ILOG_DEBUG : ILOG_WARN,
-		    "tid %d: snapshot not installed", t->t_tid);
 	*v = V_PARK;
 	return 1;
 }

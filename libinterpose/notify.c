@@ -19,7 +19,6 @@
 #include <sys/queue.h>
 #include <sys/tree.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 
 #include <linux/seccomp.h>
 
@@ -53,9 +52,9 @@
  * The answer functions only read the model.
  *
  * The listener also serves the tracing thread's getppid(MAGIC0, MAGIC1)
- * that installs a descriptor (notify_addfd()): the request is left in
- * i_addfd and the thread, the listener's only reader, does the
- * SECCOMP_IOCTL_NOTIF_ADDFD.
+ * that installs a descriptor (notify_addfd()): the request is left with
+ * the task and the thread, the listener's only reader, does the
+ * SECCOMP_IOCTL_NOTIF_ADDFD when the notification comes.
  *
  * A notification names the task by its tid in our PID namespace.  The
  * task is blocked in the call until answered; if it dies first, the
@@ -75,7 +74,6 @@ static void
 notify_serve(struct interp *ip, const struct seccomp_notif *req,
     struct seccomp_notif_resp *resp)
 {
-	struct addfd_req		*a = &ip->i_addfd;
 	struct seccomp_notif_addfd	 add;
 	const struct pers		*p;
 	struct tracee			*t;
@@ -89,21 +87,22 @@ notify_serve(struct interp *ip, const struct seccomp_notif *req,
 	p = arch_pers(req->data.arch);
 	sn = p != NULL && req->data.nr >= 0 && req->data.nr < p->p_nrmax ?
 	    p->p_sn[req->data.nr] : SN__MAX;
-	if (a->a_state == ADDFD_WAIT && (pid_t)req->pid == a->a_tid &&
-	    req->data.nr == a->a_nr && req->data.args[0] == MAGIC0 &&
-	    req->data.args[1] == MAGIC1) {
+	if (req->data.args[0] == MAGIC0 && req->data.args[1] == MAGIC1 &&
+	    (t = tracee_find(ip, (pid_t)req->pid)) != NULL &&
+	    t->t_afd != -1 && req->data.nr == t->t_afdnr) {
+		/*
+		 * The descriptor the tracing thread left for t, installed
+		 * as the call's result.  If a signal took t out of its wait
+		 * first (ENOENT), the call's result at its exit stop says
+		 * so, and the step is made again.
+		 */
 		memset(&add, 0, sizeof(add));
 		add.id = req->id;
 		add.flags = SECCOMP_ADDFD_FLAG_SEND;
-		add.srcfd = a->a_srcfd;
-		add.newfd_flags = a->a_flags;
-		/* ENOENT: a signal took the task out of its wait meanwhile. */
-		if (ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >= 0)
-			a->a_rc = 0;
-		else
-			a->a_rc = errno == ENOENT ? -2 : -1;
-		a->a_state = ADDFD_DONE;
-		(void)pthread_cond_broadcast(&ip->i_cv);
+		add.srcfd = (uint32_t)t->t_afd;
+		add.newfd_flags = (uint32_t)t->t_afdflags;
+		(void)ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+		notify_addfd_drop(t);
 		return;
 	}
 	if (sn == SN__MAX || handlers[sn].answer == NULL ||
@@ -175,7 +174,6 @@ notify_main(void *arg)
 int
 notify_start(struct interp *ip)
 {
-	pthread_condattr_t ca;
 	sigset_t	 all, old;
 	unsigned long	 fl = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
 	int		 rc;
@@ -184,10 +182,6 @@ notify_start(struct interp *ip)
 		return 0;
 	if (pipe2(ip->i_nstop, O_CLOEXEC) == -1)
 		return -1;
-	(void)pthread_condattr_init(&ca);
-	(void)pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	(void)pthread_cond_init(&ip->i_cv, &ca);
-	(void)pthread_condattr_destroy(&ca);
 	(void)pthread_mutex_init(&ip->i_mu, NULL);
 	/*
 	 * The woken task should run on our CPU at once (Linux 6.6): the
@@ -203,7 +197,6 @@ notify_start(struct interp *ip)
 	if (rc != 0) {
 		close(ip->i_nstop[0]);
 		close(ip->i_nstop[1]);
-		(void)pthread_cond_destroy(&ip->i_cv);
 		(void)pthread_mutex_destroy(&ip->i_mu);
 		errno = rc;
 		return -1;
@@ -224,7 +217,6 @@ notify_stop(struct interp *ip)
 	(void)pthread_join(ip->i_nthr, NULL);
 	close(ip->i_nstop[0]);
 	close(ip->i_nstop[1]);
-	(void)pthread_cond_destroy(&ip->i_cv);
 	(void)pthread_mutex_destroy(&ip->i_mu);
 	ip->i_nthread = 0;
 }
@@ -246,57 +238,33 @@ notify_lock(struct interp *ip)
 
 /*
  * Have the listener install srcfd in task t, with newfd_flags (O_CLOEXEC
- * or 0), as the result of the getppid(MAGIC0, MAGIC1) the caller made t
- * run (system call number nr): leave the request for the thread, and
- * wait for it, the lock released, at most 2 s or until t stops.  Any
- * other notification of the magic call (an instance task forging it)
- * gets ENOSYS.  Returns 0, -2 if t stopped first (a signal cut its wait
- * short: the call is to be made again), or -1.
+ * or 0), as the result of the getppid(MAGIC0, MAGIC1) the caller is
+ * making t run (system call number nr); srcfd is closed then if own.
+ * The request stays with t: the thread serves it when the notification
+ * comes, and the call's result at its exit stop tells how it went (a
+ * descriptor, or -ERESTARTSYS if a signal came first).  Any other
+ * notification of the magic call (an instance task forging it) gets
+ * ENOSYS.  Returns 0, or -1 without a thread.
  */
 int
 notify_addfd(struct interp *ip, struct tracee *t, int nr, int srcfd,
-    int newfd_flags)
+    int newfd_flags, int own)
 {
-	struct addfd_req	*a = &ip->i_addfd;
-	struct timespec		 ts, end;
-	siginfo_t		 si;
-	int			 rc, stopped = 0;
-
 	if (!ip->i_nthread)
 		return -1;
+	notify_addfd_drop(t);
+	t->t_afd = srcfd;
+	t->t_afdown = own;
+	t->t_afdflags = newfd_flags;
+	t->t_afdnr = nr;
+	return 0;
+}
 
-	a->a_tid = t->t_tid;
-	a->a_nr = nr;
-	a->a_srcfd = srcfd;
-	a->a_flags = newfd_flags;
-	a->a_rc = -1;
-	a->a_state = ADDFD_WAIT;
-	(void)clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += 2;
-	while (a->a_state == ADDFD_WAIT) {
-		(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-		if (ts.tv_sec > end.tv_sec || (ts.tv_sec == end.tv_sec &&
-		    ts.tv_nsec >= end.tv_nsec))
-			break;
-		if ((ts.tv_nsec += 1000000) >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		if (pthread_cond_timedwait(&ip->i_cv, &ip->i_mu, &ts) !=
-		    ETIMEDOUT)
-			continue;
-		/*
-		 * A signal cuts the task's wait short, the notification
-		 * gone with it: its exit stop is then waiting for us.
-		 */
-		memset(&si, 0, sizeof(si));
-		if (waitid(P_PID, (id_t)t->t_tid, &si, WSTOPPED | WEXITED |
-		    WNOHANG | WNOWAIT | __WALL) == 0 && si.si_pid != 0) {
-			stopped = 1;
-			break;
-		}
-	}
-	rc = a->a_state == ADDFD_DONE ? a->a_rc : stopped ? -2 : -1;
-	a->a_state = ADDFD_IDLE;
-	return rc;
+/* Forget t's request, served or not. */
+void
+notify_addfd_drop(struct tracee *t)
+{
+	if (t->t_afd != -1 && t->t_afdown)
+		close(t->t_afd);
+	t->t_afd = -1;
 }

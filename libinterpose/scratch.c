@@ -413,7 +413,7 @@ scratch_ensure(struct interp *ip, struct tracee *t, int out)
 	struct mm		*mm = t->t_mm;
 	const struct pers	*p = t->t_call.c_pers;
 	uint64_t		 u[32], a[6] = { 0 };
-	int			 nr, i, rc;
+	int			 nr, i;
 
 	if (mm == NULL || ip->i_scr == NULL || ip->i_notify == -1)
 		return -1;
@@ -462,21 +462,21 @@ scratch_ensure(struct interp *ip, struct tracee *t, int out)
 	for (i = 0; i < 6; i++)
 		*(uint64_t *)(void *)((char *)u + p->p_off[R_A0 + i]) =
 		    p->p_compat ? (uint32_t)a[i] : a[i];
-	if (regs_setall(t, u) == -1)
+	/*
+	 * The descriptor, for the listener to install when the call comes;
+	 * whether it did is told by the call's result at its exit stop.
+	 */
+	if (mm->m_state == MM_NONE &&
+	    notify_addfd(ip, t, nr, ip->i_scr->s_rofd, O_CLOEXEC, 0) == -1)
 		return -1;
+	if (regs_setall(t, u) == -1) {
+		notify_addfd_drop(t);
+		return -1;
+	}
 	mm->m_busy = t->t_tid;
 	t->t_state = TS_INJECT;
 	if (ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0) == -1)
 		return -1;
-	/*
-	 * Whether the descriptor came is told by the call's result at its
-	 * exit stop: a signal may cut the wait short (-ERESTARTSYS), and
-	 * the step is then made again.
-	 */
-	if (mm->m_state == MM_NONE &&
-	    (rc = notify_addfd(ip, t, nr, ip->i_scr->s_rofd, O_CLOEXEC)) != 0)
-		ilog(ip, rc == -2 ? ILOG_DEBUG : ILOG_WARN,
-		    "tid %d: scratch descriptor not sent", t->t_tid);
 	return 1;
 }
 
@@ -492,6 +492,7 @@ scratch_inject_exit(struct interp *ip, struct tracee *t)
 
 	if (regs_exitinfo(t, &ret) == -1)
 		ret = -EIO;
+	notify_addfd_drop(t);		/* if a signal came before it */
 	switch (mm->m_state) {
 	case MM_NONE:
 		if (ret >= 0) {

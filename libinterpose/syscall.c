@@ -392,6 +392,7 @@ syscall_exit(struct interp *ip, struct tracee *t)
 		tracer_resume(ip, t, V_CONT);
 		return;
 	}
+	notify_addfd_drop(t);	/* a snapshot a signal kept from it */
 	h = c->c_sn < SN__MAX ? &handlers[c->c_sn] : NULL;
 	if (h != NULL && h->exit != NULL)
 		v = h->exit(ip, t, c);
