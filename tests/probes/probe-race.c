@@ -621,6 +621,36 @@ window_reader(void *arg)
 }
 
 /*
+ * n rounds of opening and reading path while the racers run, each
+ * tallied, and an "outside" in what was read counted as an effect; then
+ * the racers stopped, window_reader (thread wt) joined and its finds
+ * counted too.
+ */
+static void
+open_loop(const char *path, pthread_t wt)
+{
+	char	 buf[256];
+	ssize_t	 len;
+	long	 i;
+	int	 fd;
+
+	for (i = 0; i < n; i++) {
+		fd = open(path, O_RDONLY);
+		tally(fd);
+		if (fd == -1)
+			continue;
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (len > 0 && memmem(buf, (size_t)len, "outside", 7) != NULL)
+			effect++;
+	}
+	finish();
+	(void)pthread_join(wt, NULL);
+	effect += window;
+	kv("window", window);
+}
+
+/*
  * open("l/cmdline") where l is swapped between a directory of ours (its
  * cmdline reads "probe-race") and a link to the outsider's /proc entry.
  */
@@ -629,8 +659,6 @@ race_openswap(void)
 {
 	char		 p[96], buf[256];
 	pthread_t	 wt;
-	ssize_t		 len;
-	long		 i;
 	int		 fd;
 
 	(void)snprintf(swapdir, sizeof(swapdir), "/tmp/probe-race.XXXXXX");
@@ -656,20 +684,7 @@ race_openswap(void)
 	    pthread_create(&wt, NULL, window_reader, NULL) != 0)
 		fail("pthread_create");
 	(void)snprintf(p, sizeof(p), "%s/l/cmdline", swapdir);
-	for (i = 0; i < n; i++) {
-		fd = open(p, O_RDONLY);
-		tally(fd);
-		if (fd == -1)
-			continue;
-		len = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (len > 0 && memmem(buf, (size_t)len, "outside", 7) != NULL)
-			effect++;
-	}
-	finish();
-	(void)pthread_join(wt, NULL);
-	effect += window;
-	kv("window", window);
+	open_loop(p, wt);
 	(void)snprintf(p, sizeof(p), "%s/a/cmdline", swapdir);
 	(void)unlink(p);
 	(void)snprintf(p, sizeof(p), "%s/a", swapdir);
@@ -696,10 +711,8 @@ cwd_racer(void *arg)
 static void
 race_cwdswap(void)
 {
-	char		 p[128], rel[64], buf[256];
+	char		 p[128], rel[64];
 	pthread_t	 wt;
-	ssize_t		 len;
-	long		 i;
 	int		 fd;
 
 	(void)snprintf(swapdir, sizeof(swapdir), "/tmp/probe-race.XXXXXX");
@@ -718,20 +731,7 @@ race_cwdswap(void)
 	if (pthread_create(&racer_thread, NULL, cwd_racer, NULL) != 0 ||
 	    pthread_create(&wt, NULL, window_reader, NULL) != 0)
 		fail("pthread_create");
-	for (i = 0; i < n; i++) {
-		fd = open(rel, O_RDONLY);
-		tally(fd);
-		if (fd == -1)
-			continue;
-		len = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (len > 0 && memmem(buf, (size_t)len, "outside", 7) != NULL)
-			effect++;
-	}
-	finish();
-	(void)pthread_join(wt, NULL);
-	effect += window;
-	kv("window", window);
+	open_loop(rel, wt);
 	(void)unlink(p);
 	(void)snprintf(p, sizeof(p), "%s/%ld", swapdir, out);
 	(void)rmdir(p);
