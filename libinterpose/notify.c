@@ -92,17 +92,20 @@ notify_serve(struct interp *ip, const struct seccomp_notif *req,
 	    t->t_afd != -1 && req->data.nr == t->t_afdnr) {
 		/*
 		 * The descriptor the tracing thread left for t, installed
-		 * as the call's result.  If a signal took t out of its wait
-		 * first (ENOENT), the call's result at its exit stop says
-		 * so, and the step is made again.
+		 * as the call's result.  ENOENT: a signal took t out of its
+		 * wait first.  The call's result at its exit stop says so
+		 * and the step is made again, maybe already: this
+		 * notification was read before the lock was ours, and the
+		 * request may be the next step's, so it stays.
 		 */
 		memset(&add, 0, sizeof(add));
 		add.id = req->id;
 		add.flags = SECCOMP_ADDFD_FLAG_SEND;
 		add.srcfd = (uint32_t)t->t_afd;
 		add.newfd_flags = (uint32_t)t->t_afdflags;
-		(void)ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
-		notify_addfd_drop(t);
+		if (ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >= 0 ||
+		    errno != ENOENT)
+			notify_addfd_drop(t);
 		return;
 	}
 	if (sn == SN__MAX || handlers[sn].answer == NULL ||
