@@ -103,9 +103,19 @@ notify_serve(struct interp *ip, const struct seccomp_notif *req,
 		add.flags = SECCOMP_ADDFD_FLAG_SEND;
 		add.srcfd = (uint32_t)t->t_afd;
 		add.newfd_flags = (uint32_t)t->t_afdflags;
-		if (ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >= 0 ||
-		    errno != ENOENT)
+		if (ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >= 0) {
 			notify_addfd_drop(t);
+			return;
+		}
+		if (errno == ENOENT)
+			return;
+		/*
+		 * Not installed (EMFILE: the task has no descriptor free):
+		 * the notification still waits for an answer, the error.
+		 */
+		resp->error = -errno;
+		(void)seccomp_notify_respond(ip->i_notify, resp);
+		notify_addfd_drop(t);
 		return;
 	}
 	if (sn == SN__MAX || handlers[sn].answer == NULL ||

@@ -487,8 +487,10 @@ scratch_ensure(struct interp *ip, struct tracee *t, int out)
 void
 scratch_inject_exit(struct interp *ip, struct tracee *t)
 {
-	struct mm	*mm = t->t_mm;
-	int64_t		 ret;
+	struct mm		*mm = t->t_mm;
+	const struct pers	*p = t->t_call.c_pers;
+	int64_t			 ret;
+	int			 full = 0;
 
 	if (regs_exitinfo(t, &ret) == -1)
 		ret = -EIO;
@@ -498,7 +500,9 @@ scratch_inject_exit(struct interp *ip, struct tracee *t)
 		if (ret >= 0) {
 			mm->m_fd = (int)ret;
 			mm->m_state = MM_FD;
-		} else if (!call_interrupted(ret))
+		} else if (ret == -EMFILE || ret == -ENFILE)
+			full = 1;	/* no descriptor free: not for good */
+		else if (!call_interrupted(ret))
 			mm->m_state = MM_FAILED;
 		break;
 	case MM_FD:
@@ -525,7 +529,12 @@ scratch_inject_exit(struct interp *ip, struct tracee *t)
 		break;
 	}
 	mm->m_busy = 0;
-	(void)regs_restart(t, t->t_saved);
+	if (full && p != NULL) {
+		/* The call that needed scratch fails as an open would. */
+		t->t_saved[p->p_off[R_RET] / sizeof(uint64_t)] = (uint64_t)ret;
+		(void)regs_setall(t, t->t_saved);
+	} else
+		(void)regs_restart(t, t->t_saved);
 	t->t_state = TS_RUN;
 	(void)ptrace(PTRACE_CONT, t->t_tid, NULL, 0);
 	scratch_wake(ip);

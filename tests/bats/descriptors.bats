@@ -94,3 +94,15 @@ fds() {
 	check_outside_untouched
 	verdict
 }
+
+@test "with no descriptor free, a /proc snapshot open and a new image's library opens fail with EMFILE, as natively, instead of hanging" {
+	# The listener cannot install the descriptor it hands over
+	# (scratch, a /proc snapshot): it answers with the error, and a
+	# freed descriptor makes the next open work.
+	inst -- "$PROBES/probe-restart" -f /bin/true
+	check_status 0
+	check exec_full 127
+	check stat_full -EMFILE
+	check stat_free 0
+	verdict
+}

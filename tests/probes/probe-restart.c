@@ -18,7 +18,7 @@
  * probe-restart: a call the supervisor rewrites, cut short by a signal
  * whose handler has SA_RESTART, must restart as the call it was.
  *
- * usage: probe-restart DIR | -x N PROGRAM | -s N
+ * usage: probe-restart DIR | -x N PROGRAM | -s N | -f PROGRAM
  *
  * A child opens the FIFO DIR/f for reading, which blocks until a
  * writer comes (an open the supervisor runs as openat2 of the walk's
@@ -35,10 +35,18 @@
  * With -s, N children each open and read /proc/self/stat 20 times (a
  * snapshot the listener installs) while flooded with SIGUSR1, handled
  * with SA_RESTART, and check its pid field.  Prints runs=N and failed=.
+ *
+ * With -f, with no descriptor free (RLIMIT_NOFILE 32, all taken): open
+ * /proc/SELF/stat (stat_full=-EMFILE), then again with one freed
+ * (stat_free=0 if its pid field is right); and a child execs PROGRAM,
+ * whose loader cannot open its libraries (exec_full= its exit status,
+ * 127).  The descriptors the listener hands over cannot be installed
+ * then: the calls must fail as they would, not hang or fail for good.
  */
 
 #define _GNU_SOURCE
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -81,6 +89,57 @@ statloop(void)
 			_exit(4);
 	}
 	_exit(0);
+}
+
+/* Take every descriptor up to a limit of 32; the last one taken. */
+static int
+fill(void)
+{
+	struct rlimit	 rl = { 32, 32 };
+	int		 fd, last = -1;
+
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fail("setrlimit");
+	while ((fd = dup(0)) != -1)
+		last = fd;
+	if (errno != EMFILE)
+		fail("dup");
+	return last;
+}
+
+/* -f PROGRAM: see above. */
+static int
+full(const char *prog)
+{
+	char	 p[64], b[512];
+	ssize_t	 r;
+	pid_t	 c;
+	int	 fd, last, st;
+
+	(void)alarm(60);	/* a hang fails the test, not the suite */
+	if ((c = fork()) == -1)
+		fail("fork");
+	if (c == 0) {
+		(void)fill();
+		execl(prog, prog, (char *)NULL);
+		_exit(126);
+	}
+	if (waitpid(c, &st, 0) == -1)
+		fail("waitpid");
+	kv("exec_full", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	(void)snprintf(p, sizeof(p), "/proc/%d/stat", (int)getpid());
+	last = fill();
+	result("stat_full", open(p, O_RDONLY));
+	close(last);
+	if ((fd = open(p, O_RDONLY)) == -1) {
+		result("stat_free", -1);
+		return 0;
+	}
+	r = read(fd, b, sizeof(b) - 1);
+	close(fd);
+	b[r > 0 ? r : 0] = '\0';
+	kv("stat_free", r > 0 && atoi(b) == getpid() ? 0 : 1);
+	return 0;
 }
 
 /* -x N PROGRAM, or -s N (prog NULL): see above. */
@@ -129,6 +188,8 @@ main(int argc, char *argv[])
 		return flood(parse_long(argv[2]), argv[3]);
 	if (argc == 3 && strcmp(argv[1], "-s") == 0)
 		return flood(parse_long(argv[2]), NULL);
+	if (argc == 3 && strcmp(argv[1], "-f") == 0)
+		return full(argv[2]);
 	if (argc != 2)
 		fail("usage");
 	(void)snprintf(p, sizeof(p), "%s/f", argv[1]);
