@@ -216,6 +216,16 @@ regs_get(struct tracee *t, enum reg r, uint64_t *v)
 }
 
 /*
+ * The slot of register r, for personality p, in a register set read by
+ * regs_getall().
+ */
+uint64_t *
+regs_slot(const struct pers *p, uint64_t *buf, enum reg r)
+{
+	return (uint64_t *)(void *)((char *)buf + p->p_off[r]);
+}
+
+/*
  * Save (regs_getall) and restore (regs_setall) the whole register set,
  * for injected calls.  The buffer must hold a struct user_regs_struct.
  */
@@ -273,9 +283,9 @@ regs_event(struct tracee *t, const struct pers **pp, uint64_t *nr,
 		return -1;
 	}
 	*pp = p;
-	*nr = *(uint64_t *)((char *)&u + p->p_off[R_NR]);
+	*nr = *regs_slot(p, (uint64_t *)(void *)&u, R_NR);
 	for (i = 0; i < 6; i++) {
-		args[i] = *(uint64_t *)((char *)&u + p->p_off[R_A0 + i]);
+		args[i] = *regs_slot(p, (uint64_t *)(void *)&u, R_A0 + i);
 		if (p->p_compat)
 			args[i] &= 0xffffffffULL;
 	}

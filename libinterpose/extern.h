@@ -429,6 +429,7 @@ extern const char *const hclass_names[HC__MAX];
 int		 regs_fetch(struct tracee *, struct call *);
 int		 regs_set(struct tracee *, enum reg, uint64_t);
 int		 regs_get(struct tracee *, enum reg, uint64_t *);
+uint64_t	*regs_slot(const struct pers *, uint64_t *, enum reg);
 int		 regs_getall(struct tracee *, uint64_t *);
 int		 regs_setall(struct tracee *, const uint64_t *);
 int		 regs_exitinfo(struct tracee *, int64_t *);
@@ -505,6 +506,7 @@ enum verdict	 call_deny(struct interp *, struct tracee *, struct call *,
 		    int, const char *);
 enum verdict	 call_return(struct tracee *, struct call *, int64_t);
 int		 call_interrupted(int64_t);
+int		 call_restarts(int64_t);
 int		 call_setarg(struct tracee *, struct call *, int, uint64_t);
 int		 call_setargs(struct tracee *, struct call *, unsigned int,
 		    const uint64_t[6], int64_t);

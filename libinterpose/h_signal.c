@@ -36,6 +36,25 @@
  * Signals: the kill family, and the si_pid of every delivered signal.
  */
 
+/*
+ * Signal 0 only asks whether the target is there and may be signalled:
+ * for a caller with the supervisor's credentials and label, the
+ * supervisor asks, at the seccomp stop, one stop instead of two.  Is
+ * this such a call?
+ */
+static int
+sig0_ours(struct interp *ip, struct tracee *t, uint64_t sig)
+{
+	return (int)sig == 0 && cred_same(ip, t);
+}
+
+/* The answer the supervisor got (r, -1 with errno) as the call's. */
+static enum verdict
+sig0_answer(struct tracee *t, struct call *c, long r)
+{
+	return call_return(t, c, r == -1 ? -errno : 0);
+}
+
 /* A signal to a zombie: no effect, as on the host. */
 static enum verdict
 sig_to_zombie(struct tracee *t, struct call *c, uint64_t sig)
@@ -66,14 +85,8 @@ h_kill(struct interp *ip, struct tracee *t, struct call *c)
 			return V_CONT;
 		if (pid_dead(ip, pid))
 			return sig_to_zombie(t, c, c->c_arg[1]);
-		/*
-		 * Signal 0 only asks whether the target is there and may be
-		 * signalled: with the caller's credentials and label, the
-		 * supervisor asks for it, one stop instead of two.
-		 */
-		if ((int)c->c_arg[1] == 0 && cred_same(ip, t))
-			return call_return(t, c, kill(pid_in_pg(ip, pid), 0) ==
-			    -1 ? -errno : 0);
+		if (sig0_ours(ip, t, c->c_arg[1]))
+			return sig0_answer(t, c, kill(pid_in_pg(ip, pid), 0));
 		return call_setarg(t, c, 0, (uint32_t)pid_in_pg(ip, pid)) ==
 		    -1 ? V_CONT : V_EXIT;
 	}
@@ -180,12 +193,11 @@ h_tgkill(struct interp *ip, struct tracee *t, struct call *c)
 	if (pid_dead(ip, (pid_t)c->c_arg[0]) && (pid_t)c->c_arg[1] ==
 	    (pid_t)c->c_arg[0])
 		return sig_to_zombie(t, c, c->c_arg[2]);
-	/* Signal 0 (pthread_kill(t, 0)): asked here, as for kill(). */
-	if (c->c_sn == SN_tgkill && (int)c->c_arg[2] == 0 &&
-	    cred_same(ip, t))
-		return call_return(t, c, syscall(SYS_tgkill,
+	/* pthread_kill(t, 0); not rt_tgsigqueueinfo, which has a siginfo. */
+	if (c->c_sn == SN_tgkill && sig0_ours(ip, t, c->c_arg[2]))
+		return sig0_answer(t, c, syscall(SYS_tgkill,
 		    pid_in(ip, (pid_t)c->c_arg[0]),
-		    pid_in(ip, (pid_t)c->c_arg[1]), 0) == -1 ? -errno : 0);
+		    pid_in(ip, (pid_t)c->c_arg[1]), 0));
 	return h_pid01(ip, t, c);
 }
 
@@ -195,9 +207,9 @@ h_tkill(struct interp *ip, struct tracee *t, struct call *c)
 {
 	if (pid_dead(ip, (pid_t)c->c_arg[0]))
 		return sig_to_zombie(t, c, c->c_arg[1]);
-	if ((int)c->c_arg[1] == 0 && cred_same(ip, t))
-		return call_return(t, c, syscall(SYS_tkill,
-		    pid_in(ip, (pid_t)c->c_arg[0]), 0) == -1 ? -errno : 0);
+	if (sig0_ours(ip, t, c->c_arg[1]))
+		return sig0_answer(t, c, syscall(SYS_tkill,
+		    pid_in(ip, (pid_t)c->c_arg[0]), 0));
 	return h_pid0(ip, t, c);
 }
 

@@ -57,9 +57,12 @@
  * SECCOMP_IOCTL_NOTIF_ADDFD when the notification comes.
  *
  * A notification names the task by its tid in our PID namespace.  The
- * task is blocked in the call until answered; if it dies first, the
- * kernel drops the notification and the answer fails with ENOENT.  Its
- * tid cannot be reused before we reap it, under the lock.
+ * task is blocked in the call until answered; if it dies, or a signal
+ * takes it out of its wait, the kernel drops the notification and the
+ * answer, which goes by the notification's id, fails with ENOENT.  A
+ * notification read before the lock was ours may be such a one: the
+ * answer functions only read the model, and a stale hand-over keeps its
+ * request (see notify_serve()).
  */
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS

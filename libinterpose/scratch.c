@@ -458,10 +458,10 @@ scratch_ensure(struct interp *ip, struct tracee *t, int out)
 	if (regs_getall(t, t->t_saved) == -1)
 		return -1;
 	memcpy(u, t->t_saved, sizeof(u));
-	*(uint64_t *)(void *)((char *)u + p->p_off[R_NR]) = (uint64_t)nr;
+	*regs_slot(p, u, R_NR) = (uint64_t)nr;
 	for (i = 0; i < 6; i++)
-		*(uint64_t *)(void *)((char *)u + p->p_off[R_A0 + i]) =
-		    p->p_compat ? (uint32_t)a[i] : a[i];
+		*regs_slot(p, u, R_A0 + i) = p->p_compat ? (uint32_t)a[i] :
+		    a[i];
 	/*
 	 * The descriptor, for the listener to install when the call comes;
 	 * whether it did is told by the call's result at its exit stop.
@@ -531,7 +531,7 @@ scratch_inject_exit(struct interp *ip, struct tracee *t)
 	mm->m_busy = 0;
 	if (full && p != NULL) {
 		/* The call that needed scratch fails as an open would. */
-		t->t_saved[p->p_off[R_RET] / sizeof(uint64_t)] = (uint64_t)ret;
+		*regs_slot(p, t->t_saved, R_RET) = (uint64_t)ret;
 		(void)regs_setall(t, t->t_saved);
 	} else
 		(void)regs_restart(t, t->t_saved);

@@ -231,15 +231,24 @@ call_deny(struct interp *ip, struct tracee *t, struct call *c, int err,
 }
 
 /*
- * Did a signal cut the call short: the kernel's restart codes (512,
- * ERESTARTSYS; 513, ERESTARTNOINTR; 514, ERESTARTNOHAND; 516,
- * ERESTART_RESTARTBLOCK), or EINTR?
+ * Will the kernel run the call again from orig_rax once the signal that
+ * cut it short is dealt with: ERESTARTSYS (512), ERESTARTNOINTR (513),
+ * ERESTARTNOHAND (514), the kernel's own codes?
+ */
+int
+call_restarts(int64_t ret)
+{
+	return ret == -512 || ret == -513 || ret == -514;
+}
+
+/*
+ * Did a signal cut the call short: a restart code, ERESTART_RESTARTBLOCK
+ * (516, restart_syscall instead), or EINTR?
  */
 int
 call_interrupted(int64_t ret)
 {
-	return ret == -EINTR || ret == -512 || ret == -513 || ret == -514 ||
-	    ret == -516;
+	return call_restarts(ret) || ret == -516 || ret == -EINTR;
 }
 
 /* Skip the call and give it ret as its result. */
@@ -275,13 +284,6 @@ call_setarg(struct tracee *t, struct call *c, int i, uint64_t v)
 	return regs_set(t, R_A0 + i, v);
 }
 
-/* The slot of register r in a struct user_regs read by regs_getall(). */
-static uint64_t *
-reg_slot(const struct call *c, uint64_t *buf, enum reg r)
-{
-	return (uint64_t *)(void *)((char *)buf + c->c_pers->p_off[r]);
-}
-
 /*
  * Rewrite the arguments of mask (bit i: argument i) to v[i], and the
  * call number to nr unless it is -1, in one read and one write of the
@@ -301,13 +303,13 @@ call_setargs(struct tracee *t, struct call *c, unsigned int mask,
 		if (!(mask & (1U << i)))
 			continue;
 		if (!(c->c_restore & (1U << i))) {
-			c->c_raw[i] = *reg_slot(c, buf, R_A0 + i);
+			c->c_raw[i] = *regs_slot(c->c_pers, buf, R_A0 + i);
 			c->c_restore |= 1U << i;
 		}
-		*reg_slot(c, buf, R_A0 + i) = v[i];
+		*regs_slot(c->c_pers, buf, R_A0 + i) = v[i];
 	}
 	if (nr != -1)
-		*reg_slot(c, buf, R_NR) = (uint64_t)nr;
+		*regs_slot(c->c_pers, buf, R_NR) = (uint64_t)nr;
 	return regs_setall(t, buf);
 }
 
@@ -322,7 +324,7 @@ call_restore(struct tracee *t, struct call *c)
 		/* Two calls rather than one for each. */
 		for (i = 0; i < 6; i++)
 			if (c->c_restore & (1U << i))
-				*reg_slot(c, buf, R_A0 + i) = c->c_raw[i];
+				*regs_slot(c->c_pers, buf, R_A0 + i) = c->c_raw[i];
 		(void)regs_setall(t, buf);
 	} else
 		for (i = 0; i < 6; i++)
@@ -409,7 +411,7 @@ syscall_exit(struct interp *ip, struct tracee *t)
 	 * orig_rax: the instance's call, which traps again, not the one a
 	 * handler made of it (openat2 of the walk's steps, ...).
 	 */
-	if (c->c_ret == -512 || c->c_ret == -513 || c->c_ret == -514)
+	if (call_restarts(c->c_ret))
 		(void)regs_set(t, R_NR, c->c_nr);
 	call_restore(t, c);
 	scratch_release(ip, c);
