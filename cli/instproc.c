@@ -218,7 +218,8 @@ main(int argc, char *argv[])
 	int		 tty = -1, status, nfd, fd, rc, sig;
 	size_t		 nkeep = 0;
 	int		 one = 1;	/* -p one: see pin_one() */
-	int		 answer = 1;	/* -N: getters at ptrace stops */
+	int		 answer = 1;	/* -N: all at ptrace stops */
+	struct rusage	 ru;
 	uid_t		 uid;
 	gid_t		 gid;
 	pid_t		 pid;
@@ -333,6 +334,14 @@ main(int argc, char *argv[])
 		if (write(rep[1], "r", 1) != 1 || readall(go[0], &c, 1) == -1)
 			_exit(EX_SUPERVISOR);
 		fd = -1;
+		/*
+		 * The answer thread answers path queries as we would
+		 * see the files: only for an instance with our rights.
+		 */
+		if (answer && user == NULL && group == NULL)
+			answer = INTERPOSE_ANSWER_IDS | INTERPOSE_ANSWER_PATHS;
+		else if (answer)
+			answer = INTERPOSE_ANSWER_IDS;
 		if (interpose_filter_install(geteuid() != 0, answer,
 		    &fd) == -1) {
 			warn("cannot install the seccomp filter");
@@ -437,10 +446,18 @@ main(int argc, char *argv[])
 	if (tty != -1)
 		(void)tcsetpgrp(tty, getpgrp());
 	status = interpose_status(ip);
-	if (verbose)
+	if (verbose) {
 		fprintf(stderr, "instproc: %llu ptrace stops, %llu "
 		    "notifications\n", interpose_nstops(ip),
 		    interpose_nnotifs(ip));
+		if (getrusage(RUSAGE_SELF, &ru) == 0)
+			fprintf(stderr, "instproc: %llu queries taken back, "
+			    "%ld.%03ld s of CPU\n", interpose_ntakebacks(ip),
+			    (long)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+			    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) /
+			    1000000, (long)(ru.ru_utime.tv_usec +
+			    ru.ru_stime.tv_usec) % 1000000 / 1000);
+	}
 	interpose_free(ip);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);

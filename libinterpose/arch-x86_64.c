@@ -293,6 +293,33 @@ regs_event(struct tracee *t, const struct pers **pp, uint64_t *nr,
 }
 
 /*
+ * At a signal-delivery-stop: did the signal cut a system call short
+ * with ERESTARTSYS (512)?  Then 1, with the call's personality and the
+ * registers (for regs_setall()); else 0, or -1.  One PEEKUSER when not.
+ */
+int
+regs_cutshort(struct tracee *t, const struct pers **pp, uint64_t *buf)
+{
+	struct ptrace_syscall_info	 info;
+	long				 ret;
+
+	errno = 0;
+	ret = ptrace(PTRACE_PEEKUSER, t->t_tid, arch.a_native->p_off[R_RET],
+	    NULL);
+	if (errno != 0)
+		return -1;
+	if ((int32_t)ret != -512)
+		return 0;
+	/* The ABI of the call the signal came in: TS_COMPAT still says. */
+	memset(&info, 0, sizeof(info));
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->t_tid, sizeof(info),
+	    &info) == -1 || (*pp = arch_pers(info.arch)) == NULL ||
+	    regs_getall(t, buf) == -1)
+		return -1;
+	return 1;
+}
+
+/*
  * Put back registers saved at a seccomp stop, with the instruction
  * pointer on the system call instruction and the number where the
  * instruction reads it, so the task makes the same call again.

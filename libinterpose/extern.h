@@ -48,6 +48,8 @@
 #define SCRATCH_UNIT	256
 #define MAGIC0		0x6d756c74UL	/* getppid(MAGIC0, MAGIC1): the */
 #define MAGIC1		0x73637231UL	/* listener installs a descriptor */
+#define TB_MAGIC	SCRATCH_ADDR	/* a path taken back: see notify.c */
+#define TB_SIGNAL	(SIGRTMIN + 3)	/* wakes the tracing thread for it */
 #define DROP_MAX	253		/* SCM_MAX_FD */
 #define CLOSE_MAGIC	0x6d756c00U	/* close_range flags no kernel takes */
 #define SCRATCH_UNITS	((SCRATCH_END - SCRATCH_ADDR) / SCRATCH_UNIT)
@@ -185,6 +187,7 @@ struct mm {
 	int		 m_outfail;	/* the output area could not be mapped */
 	enum mm_dump	 m_dump;
 	int		 m_nodump;	/* asked PR_SET_DUMPABLE 0 (emulated) */
+	int		 m_memfd;	/* its /proc/TID/mem, -1, or -2: never */
 };
 
 /* A process (thread group), as a PID namespace's init would see it. */
@@ -237,12 +240,29 @@ struct call {
 	int64_t		 c_fanret;
 	int		 c_fanmode;	/* FAN_* */
 	int		 c_fanarg;	/* the argument each step sets */
+	struct nanswer	*c_nq;		/* answered by the listener: see */
+};					/* notify.c; NULL at a stop */
+
+/* A path query's answer from the answer thread (c_nq). */
+struct nanswer {
+	uint64_t	 id;		/* the notification */
+	int		 fd;		/* the listener */
+	int		 done;		/* ret is the answer */
+	int64_t		 ret;
 };
 
 enum fanmode {
 	FAN_KILL,	/* kill(-1): 0 unless an error other than EPERM */
 	FAN_GETPRIO,	/* highest value */
 	FAN_SETPRIO	/* ESRCH if none, else the last EPERM/EACCES */
+};
+
+/* A path query the answer thread gives back to a ptrace stop. */
+enum tbstate {
+	TB_NONE,
+	TB_WANT,	/* the tracing thread is to interrupt the task */
+	TB_SENT,	/* PTRACE_INTERRUPT made */
+	TB_ARMED	/* the path argument is TB_MAGIC for the restart */
 };
 
 /* What a handler wants done with the stopped task. */
@@ -315,6 +335,14 @@ struct tracee {
 	struct injframe		*t_injstack;	/* put aside under handlers */
 	int			*t_drop;	/* descriptors to close, */
 	int			 t_ndrop;	/* injected one by one */
+	enum tbstate		 t_tb;		/* a path query taken back: */
+	uint64_t		 t_tbid;	/* its notification, */
+	const struct pers	*t_tbpers;	/* ABI, */
+	int			 t_tbnr;	/* call number, */
+	int			 t_tbarg;	/* path argument */
+	uint64_t		 t_tbval;	/* and that argument's value */
+	int			 t_rcnr;	/* a path query the kernel is to */
+	uint64_t		 t_rcarg;	/* run: see recheck_mark() */
 };
 RB_HEAD(tracee_tree, tracee);
 int		 tracee_cmp(const struct tracee *, const struct tracee *);
@@ -356,6 +384,9 @@ struct interp {
 	struct tracee		*i_cur;		/* whose handler runs */
 	size_t			 i_nheld;	/* tasks held at their exit */
 	struct deny		*i_denied;	/* already logged */
+	pid_t			 i_tracer;	/* the tracing thread's tid */
+	int			 i_ntb;		/* tasks in TB_WANT */
+	unsigned long long	 i_ntbs;	/* path queries taken back */
 };
 
 /* One log line per call site and reason. */
@@ -421,6 +452,8 @@ struct handler {
 	struct hrule	 rule[HRULES_MAX];	/* ORed; none: always */
 	int		 nrule;
 	int		 rdtrap;	/* trapped only by the read filter */
+	int		 nqarg;		/* 1 + the path argument of a query
+					   the listener may answer, or 0 */
 };
 extern const struct handler handlers[SN__MAX];
 extern const char *const hclass_names[HC__MAX];
@@ -431,6 +464,8 @@ int		 regs_set(struct tracee *, enum reg, uint64_t);
 int		 regs_get(struct tracee *, enum reg, uint64_t *);
 uint64_t	*regs_slot(const struct pers *, uint64_t *, enum reg);
 int		 regs_getall(struct tracee *, uint64_t *);
+int		 regs_cutshort(struct tracee *, const struct pers **,
+		    uint64_t *);
 int		 regs_setall(struct tracee *, const uint64_t *);
 int		 regs_exitinfo(struct tracee *, int64_t *);
 int		 regs_restart(struct tracee *, uint64_t *);
@@ -479,6 +514,16 @@ void		 notify_unlock(struct interp *);
 int		 notify_addfd(struct interp *, struct tracee *, int, int, int,
 		    int);
 void		 notify_addfd_drop(struct tracee *);
+int		 notify_path(struct tracee *, const struct nanswer *,
+		    uint64_t, char *, size_t);
+int		 notify_write(struct tracee *, const struct nanswer *,
+		    uint64_t, const void *, size_t);
+void		 notify_restart(struct tracee *);
+void		 recheck_mark(struct interp *, struct tracee *, struct call *);
+void		 takeback_run(struct interp *);
+void		 takeback_arm(struct interp *, struct tracee *);
+void		 takeback_undo(struct tracee *);
+void		 takeback_drop(struct interp *, struct tracee *);
 void		 mm_unref(struct mm *);
 struct mm	*mm_new(void);
 struct mm	*mm_fork(const struct mm *);
@@ -505,6 +550,8 @@ void		 syscall_exit(struct interp *, struct tracee *);
 enum verdict	 call_deny(struct interp *, struct tracee *, struct call *,
 		    int, const char *);
 enum verdict	 call_return(struct tracee *, struct call *, int64_t);
+int		 call_write(struct tracee *, struct call *, uint64_t,
+		    const void *, size_t);
 int		 call_interrupted(int64_t);
 int		 call_restarts(int64_t);
 int		 call_setarg(struct tracee *, struct call *, int, uint64_t);

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/queue.h>
 #include <sys/stat.h>
@@ -40,10 +41,13 @@
  * libseccomp lets an unconditional action on a call swallow conditional
  * ones on the same call:
  *
- *  notify	ALLOW, except the getters (rows with an answer function)
- *		and getppid(MAGIC0, MAGIC1): USER_NOTIF, in every ABI.
- *		Its listener's thread answers the getters (notify.c) and
- *		hands in descriptors (the scratch memfd, snapshots).
+ *  notify	ALLOW, except the getters (rows with an answer function),
+ *		with INTERPOSE_ANSWER_PATHS the path queries (rows with
+ *		nqarg) unless their path is in scratch (the supervisor's
+ *		copies, TB_MAGIC), and getppid(MAGIC0, MAGIC1): USER_NOTIF,
+ *		in every ABI.  Its listener's thread answers the getters
+ *		and path queries (notify.c) and hands in descriptors (the
+ *		scratch memfd, snapshots).
  *  main	ALLOW, except the conditional rows: TRACE.  x86-64 only.
  *  guard	TRACE, except every sysno.list name without a row (and, on
  *		x86-64, the conditional rows, left to main): ALLOW.  Any
@@ -55,6 +59,7 @@
 
 
 static int	filter_load_rdtrap(uint8_t *, size_t);
+static int	ctx_bpf(scmp_filter_ctx, uint8_t **, size_t *);
 
 static int
 ctx_attrs(scmp_filter_ctx ctx, int nnp)
@@ -221,8 +226,7 @@ int
 filter_rdtrap(uint8_t **prog, size_t *len)
 {
 	scmp_filter_ctx		 ctx;
-	struct stat		 st;
-	int			 sn, fd = -1, rc = -1;
+	int			 sn, rc = -1;
 
 	*prog = NULL;
 	if ((ctx = ctx_every_abi()) == NULL)
@@ -232,44 +236,105 @@ filter_rdtrap(uint8_t **prog, size_t *len)
 		    SCMP_ACT_TRACE(sn), seccomp_syscall_resolve_name(
 		    sysno_names[sn]), 0) != 0)
 			goto out;
-	if ((fd = memfd_create("mult-bpf", MFD_CLOEXEC)) == -1 ||
-	    seccomp_export_bpf(ctx, fd) != 0 || fstat(fd, &st) == -1 ||
-	    st.st_size <= 0 || (*prog = malloc((size_t)st.st_size)) ==
-	    NULL || pread(fd, *prog, (size_t)st.st_size, 0) != st.st_size)
-		goto out;
-	*len = (size_t)st.st_size;
-	rc = 0;
+	rc = ctx_bpf(ctx, prog, len);
  out:
-	if (rc == -1) {
-		free(*prog);
-		*prog = NULL;
-	}
-	if (fd != -1)
-		close(fd);
 	seccomp_release(ctx);
 	return rc;
 }
 
+/* ctx as BPF in *prog (malloc'ed), *len bytes.  Returns 0 or -1. */
+static int
+ctx_bpf(scmp_filter_ctx ctx, uint8_t **prog, size_t *len)
+{
+	struct stat	 st;
+	int		 fd, rc = -1;
+
+	*prog = NULL;
+	if ((fd = memfd_create("mult-bpf", MFD_CLOEXEC)) == -1)
+		return -1;
+	if (seccomp_export_bpf(ctx, fd) == 0 && fstat(fd, &st) == 0 &&
+	    st.st_size > 0 && (*prog = malloc((size_t)st.st_size)) != NULL &&
+	    pread(fd, *prog, (size_t)st.st_size, 0) == st.st_size) {
+		*len = (size_t)st.st_size;
+		rc = 0;
+	} else {
+		free(*prog);
+		*prog = NULL;
+	}
+	close(fd);
+	return rc;
+}
+
+/*
+ * Load the notify filter n with a listener of its own, whose tasks wait
+ * killably once the listener has read their notification
+ * (WAIT_KILLABLE_RECV, Linux 5.19; libseccomp 2.5 cannot ask for it): a
+ * signal then waits for the answer instead of cutting the call short
+ * and throwing the answer thread's work away.  Before that, or without
+ * it, such a call is made again after the handler (notify_restart()).
+ * Returns the listener, or -1.
+ */
+static int
+filter_load_notify(scmp_filter_ctx n, int nnp)
+{
+	struct sock_fprog	 fp;
+	uint8_t			*prog;
+	size_t			 len;
+	int			 fd;
+
+	if (ctx_bpf(n, &prog, &len) == -1)
+		return -1;
+	if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
+		free(prog);
+		return -1;
+	}
+	fp.len = (unsigned short)(len / sizeof(struct sock_filter));
+	fp.filter = (struct sock_filter *)(void *)prog;
+	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	    SECCOMP_FILTER_FLAG_NEW_LISTENER |
+	    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &fp);
+	if (fd == -1 && errno == EINVAL)
+		fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		    SECCOMP_FILTER_FLAG_NEW_LISTENER, &fp);
+	free(prog);
+	return fd;
+}
+
 /*
  * The listener filter: USER_NOTIF for the rows with an answer function,
- * in every ABI, and for the supervisor's getppid(MAGIC0, MAGIC1).
+ * for the path queries (answer: INTERPOSE_ANSWER_* bits), in every ABI,
+ * and for the supervisor's getppid(MAGIC0, MAGIC1).
  */
 static scmp_filter_ctx
 filter_notify(int nnp, int answer)
 {
 	scmp_filter_ctx	 ctx;
-	int		 sn;
+	int		 sn, nr, a;
 
 	if ((ctx = ctx_every_abi()) == NULL)
 		return NULL;
 	if (ctx_attrs(ctx, nnp) == -1)
 		goto fail;
-	for (sn = 0; sn < SN__MAX; sn++)
-		if (answer && handlers[sn].answer != NULL &&
+	for (sn = 0; sn < SN__MAX; sn++) {
+		if ((answer & INTERPOSE_ANSWER_IDS) &&
+		    handlers[sn].answer != NULL &&
 		    seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
 		    seccomp_syscall_resolve_name(sysno_names[sn]), 0) != 0)
 			goto fail;
-	if ((!answer || handlers[SN_getppid].answer == NULL) &&
+		if (!(answer & INTERPOSE_ANSWER_PATHS) ||
+		    handlers[sn].nqarg == 0 ||
+		    (nr = seccomp_syscall_resolve_name(sysno_names[sn])) ==
+		    __NR_SCMP_ERROR)
+			continue;
+		a = handlers[sn].nqarg - 1;
+		if (seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+		    SCMP_CMP(a, SCMP_CMP_LT, SCRATCH_ADDR)) != 0 ||
+		    seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+		    SCMP_CMP(a, SCMP_CMP_GE, SCRATCH_END)) != 0)
+			goto fail;
+	}
+	if (!((answer & INTERPOSE_ANSWER_IDS) &&
+	    handlers[SN_getppid].answer != NULL) &&
 	    seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getppid), 2,
 	    SCMP_A0(SCMP_CMP_EQ, MAGIC0), SCMP_A1(SCMP_CMP_EQ, MAGIC1)) != 0)
 		goto fail;
@@ -308,8 +373,7 @@ filter_install(int nnp, int answer, int *notify)
 	if (fd_any_signalfd(getpid()) && filter_rdtrap(&rd, &rdlen) == -1)
 		return -1;
 	if ((n = filter_notify(nnp, answer)) != NULL) {
-		if (seccomp_load(n) == 0)
-			*notify = seccomp_notify_fd(n);
+		*notify = filter_load_notify(n, nnp);
 		seccomp_release(n);
 	}
 	if ((m = filter_main(nnp)) == NULL || (g = filter_guard(nnp)) ==
@@ -355,7 +419,8 @@ filter_export(int fd)
 
 	if (arch_init() == -1)
 		return -1;
-	if ((n = filter_notify(0, 1)) != NULL && (m = filter_main(0)) != NULL &&
+	if ((n = filter_notify(0, INTERPOSE_ANSWER_IDS |
+	    INTERPOSE_ANSWER_PATHS)) != NULL && (m = filter_main(0)) != NULL &&
 	    (g = filter_guard(0)) != NULL)
 		rc = seccomp_export_pfc(n, fd) == 0 &&
 		    seccomp_export_pfc(m, fd) == 0 &&

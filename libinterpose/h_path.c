@@ -1022,7 +1022,9 @@ cred_same(struct interp *ip, struct tracee *t)
  * The stat family, statx, access, faccessat(2), readlink(at): walked
  * here, answered from what the walk found, the call skipped; for a
  * supervisor whose access rights are not the instance's, the string
- * checks of h_procfs.c instead.
+ * checks of h_procfs.c instead.  The answer thread runs it too, with
+ * c_nq set (notify.c): then every way but an answer returns without
+ * one (c_nq->done 0), and the call is taken back to a ptrace stop.
  */
 enum verdict
 h_pathq(struct interp *ip, struct tracee *t, struct call *c)
@@ -1046,7 +1048,7 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 	 * credentials, after the string checks.
 	 */
 	if (!cred_same(ip, t))
-		return h_procpath(ip, t, c);
+		return c->c_nq != NULL ? V_CONT : h_procpath(ip, t, c);
 	switch (sn) {
 	case SN_lstat:
 	case SN_lstat64:
@@ -1105,7 +1107,11 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 	if ((sn == SN_readlink || sn == SN_readlinkat) &&
 	    (int32_t)c->c_arg[pa + 2] <= 0)
 		return V_CONT;
-	if ((e = path_get(t, c->c_arg[pa], s, sizeof(s))) < 0)
+	e = c->c_nq != NULL ? notify_path(t, c->c_nq, c->c_arg[pa], s,
+	    sizeof(s)) : path_get(t, c->c_arg[pa], s, sizeof(s));
+	if (e == -EAGAIN)
+		return V_CONT;		/* the answer thread's: take it back */
+	if (e < 0)
 		return call_return(t, c, e);
 	if (compat && dirfd != AT_FDCWD)
 		dirfd = (int32_t)dirfd;
@@ -1119,9 +1125,11 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 		if (!(flags & AT_EMPTY_PATH) && sn != SN_readlinkat)
 			return call_return(t, c, -ENOENT);
 		if ((fd = task_fd(t, dirfd, &w)) == -EAGAIN)
-			return h_procpath(ip, t, c);	/* "" in scratch */
+			return c->c_nq != NULL ? V_CONT :
+			    h_procpath(ip, t, c);	/* "" in scratch */
 	} else if ((fd = path_walk(ip, t, dirfd, s, wf, &w)) == -EAGAIN)
-		return h_procpath(ip, t, c);	/* the string checks */
+		return c->c_nq != NULL ? V_CONT :
+		    h_procpath(ip, t, c);	/* the string checks */
 	if (fd < 0)
 		return call_return(t, c, fd);
 	e = 0;
@@ -1159,8 +1167,8 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 		ll = (ssize_t)strlen(l);
 		if (ll > cap)
 			ll = cap;
-		e = mem_write(t->t_tid, out, l, (size_t)ll) == -1 ? -EFAULT :
-		    (int)ll;
+		if ((e = call_write(t, c, out, l, (size_t)ll)) == 0)
+			e = (int)ll;
 		break;
 	case SN_statx:
 		if (statx(fd, "", AT_EMPTY_PATH | (flags & (AT_NO_AUTOMOUNT |
@@ -1169,8 +1177,7 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 			e = -errno;
 			break;
 		}
-		if (mem_write(t->t_tid, c->c_arg[4], &sx, sizeof(sx)) == -1)
-			e = -EFAULT;
+		e = call_write(t, c, c->c_arg[4], &sx, sizeof(sx));
 		break;
 	default:
 		st = w.w_st;	/* the walk's stat of fd, just taken */
@@ -1181,12 +1188,15 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 		}
 		if ((n = stat_layout(sn, compat, &st, b)) < 0)
 			e = n;
-		else if (mem_write(t->t_tid, c->c_arg[sn == SN_newfstatat ||
-		    sn == SN_fstatat64 ? 2 : 1], b, (size_t)n) == -1)
-			e = -EFAULT;
+		else
+			e = call_write(t, c, c->c_arg[sn == SN_newfstatat ||
+			    sn == SN_fstatat64 ? 2 : 1], b, (size_t)n);
 		break;
 	}
 	close(fd);
+	/* The answer thread could not write the result: a stop will. */
+	if (e == -EAGAIN && c->c_nq != NULL)
+		return V_CONT;
 	return call_return(t, c, e);
 }
 

@@ -473,6 +473,11 @@ proc_event_exec(struct interp *ip, struct tracee *t)
 		/* Unreadable or set-id images are not dumpable. */
 		if (!ip->i_captrace)
 			mm->m_dump = MD_CHECK;
+	} else if (t->t_mm != NULL) {
+		/* Its /proc/TID/mem is the old image's: never again. */
+		if (t->t_mm->m_memfd >= 0)
+			close(t->t_mm->m_memfd);
+		t->t_mm->m_memfd = -2;
 	}
 	t->t_flags &= ~(T_FORKRET | T_INCALL);
 	t->t_robust = 0;	/* the new image registers its own */

@@ -94,7 +94,10 @@
 		.how = "the path walked by the supervisor in the caller's " \
 		"root and working directory (pids translated, an outside " \
 		"pid ENOENT, links read, magic links of the instance " \
-		"followed) and the call answered from what it found, skipped; " \
+		"followed) and the call answered from what it found, skipped: " \
+		"by the answer thread (a user notification, no ptrace stop) " \
+		"when the instance started with the supervisor's rights, " \
+		"else, or where the thread cannot, at a ptrace stop; " \
 		"by a supervisor with other rights than the instance's (root): " \
 		"walked only to decide, then run by the kernel on a copy, the " \
 		"text of a magic link made virtual at the exit (2 stops)"
@@ -470,20 +473,20 @@ const struct handler handlers[SN__MAX] = {
 	[SN_openat] = { PROCPATH },
 	[SN_openat2] = { PROCPATH },
 	[SN_creat] = { PATHCHK },
-	[SN_stat] = { PATHQ },
-	[SN_lstat] = { PATHQ },
-	[SN_oldstat] = { PATHQ },
-	[SN_oldlstat] = { PATHQ },
-	[SN_stat64] = { PATHQ },
-	[SN_lstat64] = { PATHQ },
-	[SN_newfstatat] = { PATHQ },
-	[SN_fstatat64] = { PATHQ },
-	[SN_statx] = { PATHQ },
-	[SN_access] = { PATHQ },
-	[SN_faccessat] = { PATHQ },
-	[SN_faccessat2] = { PATHQ },
-	[SN_readlink] = { PATHQ },
-	[SN_readlinkat] = { PATHQ },
+	[SN_stat] = { PATHQ, .nqarg = 1 },
+	[SN_lstat] = { PATHQ, .nqarg = 1 },
+	[SN_oldstat] = { PATHQ, .nqarg = 1 },
+	[SN_oldlstat] = { PATHQ, .nqarg = 1 },
+	[SN_stat64] = { PATHQ, .nqarg = 1 },
+	[SN_lstat64] = { PATHQ, .nqarg = 1 },
+	[SN_newfstatat] = { PATHQ, .nqarg = 2 },
+	[SN_fstatat64] = { PATHQ, .nqarg = 2 },
+	[SN_statx] = { PATHQ, .nqarg = 2 },
+	[SN_access] = { PATHQ, .nqarg = 1 },
+	[SN_faccessat] = { PATHQ, .nqarg = 2 },
+	[SN_faccessat2] = { PATHQ, .nqarg = 2 },
+	[SN_readlink] = { PATHQ, .nqarg = 1 },
+	[SN_readlinkat] = { PATHQ, .nqarg = 2 },
 	[SN_chdir] = { PATHCHK },
 	[SN_chroot] = { PATHCHK },
 	[SN_inotify_add_watch] = { PATHCHK },

@@ -37,6 +37,11 @@
 
 struct interp;
 
+/* What interpose_filter_install() sends to the listener's thread. */
+#define INTERPOSE_ANSWER_IDS	0x1	/* the getters */
+#define INTERPOSE_ANSWER_PATHS	0x2	/* path queries: only for an
+					   instance with the caller's rights */
+
 /* Log levels of the hook. */
 enum interpose_log {
 	ILOG_WARN,	/* the supervisor cannot do its job */
@@ -64,6 +69,7 @@ int		 interpose_signal_root(struct interp *, int);
 size_t		 interpose_ntasks(const struct interp *);
 unsigned long long interpose_nstops(const struct interp *);
 unsigned long long interpose_nnotifs(const struct interp *);
+unsigned long long interpose_ntakebacks(const struct interp *);
 
 /* The system call table, for docs/syscalls.md and tests. */
 struct interpose_row {

@@ -16,9 +16,11 @@
 #include "config.h"
 
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
 #include <sys/queue.h>
 #include <sys/tree.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include <linux/seccomp.h>
 
@@ -30,7 +32,9 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,6 +67,32 @@
  * notification read before the lock was ours may be such a one: the
  * answer functions only read the model, and a stale hand-over keeps its
  * request (see notify_serve()).
+ *
+ * Path queries (the rows with nqarg: stat, access, readlink and their
+ * kin) come here too when the instance started with our access rights,
+ * and are answered as h_pathq() answers them at a ptrace stop: the walk
+ * is ours, made in the caller's root and working directory.  What it
+ * learns of the task by tid (/proc/TID/cwd, its credentials) holds
+ * while the task waits: if it died and the tid is someone else's, the
+ * answer goes nowhere.  Its memory (the path read, a stat buffer or a
+ * link's text written) goes through a descriptor of /proc/TID/mem held
+ * per address space (struct mm), opened once and known to be the
+ * task's by the notification still waiting after the open: a reused
+ * tid is never read or written.
+ *
+ * A listener cannot decline a call: USER_NOTIF outranks TRACE.  A query
+ * this thread cannot answer as the kernel would (a caller whose rights
+ * differ from ours, a walk we cannot make, odd arguments, a task the
+ * tracing thread has work for) is taken back to a ptrace stop.  The
+ * tracing thread, woken from wait4 by TB_SIGNAL, makes PTRACE_INTERRUPT
+ * while the notification still waits (takeback_run()); the task leaves
+ * it with -ERESTARTSYS, the kernel cancelling it, and stops; there its
+ * path argument is set to TB_MAGIC, which the notify filter lets pass
+ * (takeback_arm()), and the call restarts into the guard's TRACE stop,
+ * where the argument is put back before the handler sees it
+ * (takeback_undo(), at whatever stop of the task comes first).  The
+ * tracee's t_tb* fields carry the state; tests/probes/probe-takeback
+ * shows the kernel's part.
  */
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
@@ -71,6 +101,331 @@
 #ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP	(1UL << 0)
 #endif
+
+/*
+ * The address space of t, for the answer of notification a: its mm's
+ * /proc/TID/mem, opened here the first time and kept only if the
+ * notification still waits after the open (then the tid named the
+ * task).  Returns the descriptor, or -1: take the call back.
+ */
+static int
+notify_memfd(struct tracee *t, const struct nanswer *a)
+{
+	struct mm	*mm = t->t_mm;
+	char		 p[64];
+	int		 fd;
+
+	if (mm == NULL || mm->m_memfd == -2)
+		return -1;
+	if (mm->m_memfd == -1) {
+		(void)snprintf(p, sizeof(p), "/proc/%d/mem", (int)t->t_tid);
+		if ((fd = open(p, O_RDWR | O_CLOEXEC)) == -1)
+			return -1;
+		if (seccomp_notify_id_valid(a->fd, a->id) != 0) {
+			close(fd);
+			return -1;	/* gone: nobody waits */
+		}
+		mm->m_memfd = fd;
+	}
+	return mm->m_memfd;
+}
+
+/*
+ * Copy the string at addr in t into buf (len bytes at most) for the
+ * answer of a, as path_get() does at a stop.  Page protections are not
+ * checked (the kernel's FOLL_FORCE), for reads as for writes: a string
+ * in a page of the task's own that it made unreadable is read where
+ * the kernel would answer EFAULT.  Returns 0, -EFAULT, -ENAMETOOLONG,
+ * or -EAGAIN: take the call back.
+ */
+int
+notify_path(struct tracee *t, const struct nanswer *a, uint64_t addr,
+    char *buf, size_t len)
+{
+	size_t	 i, chunk;
+	ssize_t	 n;
+	int	 fd;
+
+	if (addr == 0)
+		return -EFAULT;
+	if ((fd = notify_memfd(t, a)) == -1)
+		return -EAGAIN;
+	for (i = 0; i < len; i += (size_t)n) {
+		chunk = 256 - ((addr + i) % 256);
+		if (chunk > len - i)
+			chunk = len - i;
+		if (addr + i > (uint64_t)INT64_MAX - chunk ||
+		    (n = pread(fd, buf + i, chunk, (off_t)(addr + i))) <= 0)
+			return -EFAULT;
+		if (memchr(buf + i, '\0', (size_t)n) != NULL)
+			return 0;
+	}
+	return -ENAMETOOLONG;
+}
+
+/*
+ * Write len bytes of buf at addr in t for the answer of a, through
+ * notify_memfd(): a reused tid is never written.  A read-only private
+ * page of the task's gets the result where the kernel would answer
+ * EFAULT (FOLL_FORCE).  Returns 0, -EFAULT, or -EAGAIN: take the call
+ * back.
+ */
+int
+notify_write(struct tracee *t, const struct nanswer *a, uint64_t addr,
+    const void *buf, size_t len)
+{
+	int	 fd;
+
+	if ((fd = notify_memfd(t, a)) == -1)
+		return -EAGAIN;
+	if (addr > (uint64_t)INT64_MAX - len ||
+	    pwrite(fd, buf, len, (off_t)addr) != (ssize_t)len)
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * May this thread read t's memory as a stop would?  A supervisor
+ * without CAP_SYS_PTRACE cannot once t lost its dumpability (exec of a
+ * set-id image): the tracing thread gives it back (dump_lost()).
+ */
+static int
+notify_dumpable(struct interp *ip, struct tracee *t, uint64_t ip_addr)
+{
+	struct iovec	 l, r;
+	char		 b;
+
+	if (ip->i_captrace || t->t_mm->m_dump == MD_YES)
+		return 1;
+	if (t->t_mm->m_dump == MD_FAIL)
+		return 0;
+	l.iov_base = &b;
+	l.iov_len = 1;
+	r.iov_base = (void *)(uintptr_t)ip_addr;
+	r.iov_len = 1;
+	if (process_vm_readv(t->t_tid, &l, 1, &r, 1, 0) == -1)
+		return 0;
+	t->t_mm->m_dump = MD_YES;
+	return 1;
+}
+
+/* Give a query back to a ptrace stop: see the comment at the top. */
+static void
+notify_takeback(struct interp *ip, struct tracee *t, const struct call *c,
+    uint64_t id)
+{
+	int	 a = handlers[c->c_sn].nqarg - 1;
+
+	if (t->t_tb != TB_WANT)
+		ip->i_ntb++;
+	t->t_tb = TB_WANT;
+	t->t_tbid = id;
+	t->t_tbpers = c->c_pers;
+	t->t_tbnr = (int)c->c_nr;
+	t->t_tbarg = a;
+	t->t_tbval = c->c_arg[a];
+	ip->i_ntbs++;
+	(void)syscall(SYS_tgkill, getpid(), ip->i_tracer, TB_SIGNAL);
+}
+
+/*
+ * A path query, answered here by h_pathq() (c_nq set), or taken back.
+ * A task the tracing thread has work for at its next stop (an injected
+ * call, descriptors to close) is taken back too, as is one not plainly
+ * running (the model may lag).
+ */
+static void
+notify_pathq(struct interp *ip, struct tracee *t, const struct pers *p,
+    int sn, const struct seccomp_notif *req,
+    struct seccomp_notif_resp *resp)
+{
+	struct call	 c;
+	struct nanswer	 a;
+	int		 i;
+
+	memset(&c, 0, sizeof(c));
+	c.c_sn = sn;
+	c.c_pers = p;
+	c.c_nr = (uint64_t)req->data.nr;
+	c.c_ip = req->data.instruction_pointer;
+	for (i = 0; i < 6; i++)
+		c.c_arg[i] = p->p_compat ? req->data.args[i] & 0xffffffffULL :
+		    req->data.args[i];
+	c.c_fan = -1;
+	c.c_sbuf.off = c.c_obuf.off = SIZE_MAX;
+	if (t->t_rcnr == req->data.nr &&
+	    t->t_rcarg == c.c_arg[handlers[sn].nqarg - 1]) {
+		/* The kernel's recheck of a call left to it at a stop. */
+		t->t_rcnr = -1;
+		resp->error = 0;
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		(void)seccomp_notify_respond(ip->i_notify, resp);
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.id = req->id;
+	a.fd = ip->i_notify;
+	c.c_nq = &a;
+	if (t->t_state == TS_RUN && t->t_tb != TB_ARMED && t->t_mm != NULL &&
+	    !t->t_inj.pending && t->t_injstack == NULL && t->t_ndrop == 0 &&
+	    notify_dumpable(ip, t, c.c_ip))
+		(void)h_pathq(ip, t, &c);
+	if (!a.done) {
+		notify_takeback(ip, t, &c, req->id);
+		return;
+	}
+	ip->i_nnotif++;
+	resp->error = a.ret < 0 ? (int32_t)a.ret : 0;
+	resp->val = a.ret < 0 ? 0 : a.ret;
+	/* ENOENT: the task died meanwhile; nobody waits for this answer. */
+	(void)seccomp_notify_respond(ip->i_notify, resp);
+}
+
+/*
+ * The tracing thread, under i_mu: take back the queries the answer
+ * thread gave up, if their notification still waits.  PTRACE_INTERRUPT
+ * first, then the answer ERESTARTSYS (512): the task leaves the call
+ * with it and, the interrupt pending, stops at once for takeback_arm().
+ * (In a wait the interrupt can cut short, without WAIT_KILLABLE_RECV,
+ * the kernel cancels the notification itself, with the same code.)  A
+ * notification gone: the task left it for a signal, and a restarted
+ * call comes to the answer thread again.
+ */
+void
+takeback_run(struct interp *ip)
+{
+	struct seccomp_notif_resp	 resp;
+	struct tracee			*t;
+
+	if (ip->i_ntb == 0)
+		return;
+	RB_FOREACH(t, tracee_tree, &ip->i_tracees) {
+		if (t->t_tb != TB_WANT)
+			continue;
+		ip->i_ntb--;
+		t->t_tb = TB_NONE;
+		if (t->t_state != TS_RUN ||
+		    seccomp_notify_id_valid(ip->i_notify, t->t_tbid) != 0 ||
+		    ptrace(PTRACE_INTERRUPT, t->t_tid, NULL, NULL) == -1)
+			continue;
+		t->t_tb = TB_SENT;
+		memset(&resp, 0, sizeof(resp));
+		resp.id = t->t_tbid;
+		resp.error = -512;
+		if (seccomp_notify_respond(ip->i_notify, &resp) != 0)
+			ilog(ip, ILOG_DEBUG, "take-back of %d: %s", t->t_tid, strerror(errno));
+	}
+}
+
+/*
+ * The interrupt stop of a task taken back.  If it left its notification
+ * to make the call again (-ERESTARTSYS: ERESTARTSYS is 512; the same
+ * call and path), the path argument becomes TB_MAGIC for the restart.
+ */
+void
+takeback_arm(struct interp *ip, struct tracee *t)
+{
+	const struct pers	*p = t->t_tbpers;
+	uint64_t		 buf[32], *a, v;
+
+	t->t_tb = TB_NONE;
+	if (regs_getall(t, buf) == 0 &&
+	    (int32_t)*regs_slot(p, buf, R_RET) == -512 &&
+	    (int)*regs_slot(p, buf, R_NR) == t->t_tbnr) {
+		a = regs_slot(p, buf, R_A0 + t->t_tbarg);
+		v = p->p_compat ? *a & 0xffffffffULL : *a;
+		if (v == t->t_tbval) {
+			t->t_tbval = *a;	/* the whole register */
+			*a = TB_MAGIC;
+			if (regs_setall(t, buf) == 0)
+				t->t_tb = TB_ARMED;
+		}
+	}
+	tracer_resume(ip, t, V_CONT);
+}
+
+/*
+ * The first stop of an armed task: the restarted call's TRACE stop, or
+ * a signal's or a group stop before it.  The instance's path argument
+ * comes back; the handler, if it is the call's stop, sees the call as
+ * made.
+ */
+void
+takeback_undo(struct tracee *t)
+{
+	const struct pers	*p = t->t_tbpers;
+	uint64_t		 buf[32], *a;
+
+	t->t_tb = TB_NONE;
+	if (regs_getall(t, buf) == -1)
+		return;
+	a = regs_slot(p, buf, R_A0 + t->t_tbarg);
+	if ((*a & 0xffffffffULL) == TB_MAGIC) {
+		*a = t->t_tbval;
+		(void)regs_setall(t, buf);
+	}
+}
+
+/*
+ * A signal-delivery-stop of a running task.  If the signal took it out
+ * of a notification (-ERESTARTSYS in a call the listener answers), the
+ * call is made again after the handler, even one without SA_RESTART
+ * (ERESTARTNOINTR): natively nothing interrupts getpid or a stat, and
+ * the call has done nothing yet.
+ */
+void
+notify_restart(struct tracee *t)
+{
+	const struct pers	*p;
+	uint64_t		 buf[32], nr;
+	int			 sn;
+
+	if (regs_cutshort(t, &p, buf) != 1)
+		return;
+	nr = *regs_slot(p, buf, R_NR);
+	if (nr >= (uint64_t)p->p_nrmax || (sn = p->p_sn[nr]) == SN__MAX ||
+	    (handlers[sn].answer == NULL && handlers[sn].nqarg == 0))
+		return;
+	*regs_slot(p, buf, R_RET) = (uint64_t)-513;
+	(void)regs_setall(t, buf);
+}
+
+/*
+ * Handled at a TRACE stop (taken back, or the instance filter's), a
+ * path query the kernel is then to run, with a path outside scratch:
+ * the kernel runs the filters again after the stop, and the notify
+ * filter sends the call to the listener.  Marked, so the answer thread
+ * lets it through (CONTINUE) as the handler left it.  The mark is
+ * cleared there, or at the task's next stop.
+ */
+void
+recheck_mark(struct interp *ip, struct tracee *t, struct call *c)
+{
+	uint64_t	 nr, v;
+	int		 sn;
+
+	t->t_rcnr = -1;
+	if (!ip->i_nthread || regs_get(t, R_NR, &nr) == -1 ||
+	    nr >= (uint64_t)c->c_pers->p_nrmax ||
+	    (sn = c->c_pers->p_sn[nr]) == SN__MAX || handlers[sn].nqarg == 0 ||
+	    regs_get(t, R_A0 + handlers[sn].nqarg - 1, &v) == -1)
+		return;
+	if (c->c_pers->p_compat)
+		v &= 0xffffffffULL;
+	if (v >= SCRATCH_ADDR && v < SCRATCH_END)
+		return;
+	t->t_rcnr = (int)nr;
+	t->t_rcarg = v;
+}
+
+/* t is going: forget its request. */
+void
+takeback_drop(struct interp *ip, struct tracee *t)
+{
+	if (t->t_tb == TB_WANT)
+		ip->i_ntb--;
+	t->t_tb = TB_NONE;
+}
 
 /* Answer one notification.  Called with i_mu held. */
 static void
@@ -121,6 +476,12 @@ notify_serve(struct interp *ip, const struct seccomp_notif *req,
 		notify_addfd_drop(t);
 		return;
 	}
+	if (sn != SN__MAX && handlers[sn].nqarg != 0 &&
+	    (t = tracee_find(ip, (pid_t)req->pid)) != NULL &&
+	    t->t_proc != NULL && t->t_id != NULL) {
+		notify_pathq(ip, t, p, sn, req, resp);
+		return;
+	}
 	if (sn == SN__MAX || handlers[sn].answer == NULL ||
 	    (req->data.args[0] == MAGIC0 && req->data.args[1] == MAGIC1) ||
 	    (t = tracee_find(ip, (pid_t)req->pid)) == NULL ||
@@ -151,6 +512,7 @@ notify_main(void *arg)
 	struct seccomp_notif		*req = NULL;
 	struct seccomp_notif_resp	*resp = NULL;
 	struct pollfd			 pfd[2];
+	int				 tmo = -1;
 
 	if (seccomp_notify_alloc(&req, &resp) != 0)
 		return NULL;
@@ -159,9 +521,24 @@ notify_main(void *arg)
 	pfd[1].fd = ip->i_nstop[0];
 	pfd[1].events = POLLIN;
 	for (;;) {
-		if (poll(pfd, 2, -1) == -1) {
+		switch (poll(pfd, 2, tmo)) {
+		case -1:
 			if (errno == EINTR)
 				continue;
+			goto out;
+		case 0:
+			/*
+			 * A take-back not yet made: TB_SIGNAL may have come
+			 * just before the tracing thread entered wait4.
+			 */
+			(void)pthread_mutex_lock(&ip->i_mu);
+			if (ip->i_ntb > 0)
+				(void)syscall(SYS_tgkill, getpid(),
+				    ip->i_tracer, TB_SIGNAL);
+			tmo = ip->i_ntb > 0 ? 2 : -1;
+			(void)pthread_mutex_unlock(&ip->i_mu);
+			continue;
+		default:
 			break;
 		}
 		if (pfd[1].revents != 0)
@@ -174,10 +551,12 @@ notify_main(void *arg)
 				continue;
 			(void)pthread_mutex_lock(&ip->i_mu);
 			notify_serve(ip, req, resp);
+			tmo = ip->i_ntb > 0 ? 2 : -1;
 			(void)pthread_mutex_unlock(&ip->i_mu);
 		} else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break;	/* no task has the filter any more */
 	}
+ out:
 	seccomp_notify_free(req, resp);
 	return NULL;
 }
@@ -187,10 +566,18 @@ notify_main(void *arg)
  * (the tracing thread) holds i_mu from now on, but inside wait4.
  * Returns 0 or -1 with errno set.
  */
+/* TB_SIGNAL only takes the tracing thread out of wait4. */
+static void
+notify_wake(int sig)
+{
+	(void)sig;
+}
+
 int
 notify_start(struct interp *ip)
 {
-	sigset_t	 all, old;
+	struct sigaction sa;
+	sigset_t	 all, old, wake;
 	unsigned long	 fl = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
 	int		 rc;
 
@@ -198,6 +585,15 @@ notify_start(struct interp *ip)
 		return 0;
 	if (pipe2(ip->i_nstop, O_CLOEXEC) == -1)
 		return -1;
+	/* No SA_RESTART: wait4 returns EINTR. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = notify_wake;
+	(void)sigemptyset(&sa.sa_mask);
+	(void)sigaction(TB_SIGNAL, &sa, NULL);
+	(void)sigemptyset(&wake);
+	(void)sigaddset(&wake, TB_SIGNAL);
+	(void)pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
+	ip->i_tracer = (pid_t)syscall(SYS_gettid);
 	(void)pthread_mutex_init(&ip->i_mu, NULL);
 	/*
 	 * The woken task should run on our CPU at once (Linux 6.6): the

@@ -158,6 +158,7 @@ mm_new(void)
 	mm->m_refs = 1;
 	mm->m_state = MM_NONE;
 	mm->m_fd = -1;
+	mm->m_memfd = -1;
 	return mm;
 }
 
@@ -188,8 +189,11 @@ mm_fork(const struct mm *parent)
 void
 mm_unref(struct mm *mm)
 {
-	if (mm != NULL && --mm->m_refs == 0)
+	if (mm != NULL && --mm->m_refs == 0) {
+		if (mm->m_memfd >= 0)
+			close(mm->m_memfd);
 		free(mm);
+	}
 }
 
 /* Find and take n free units in [lo, hi); the first unit, or -1. */

@@ -255,11 +255,30 @@ call_interrupted(int64_t ret)
 enum verdict
 call_return(struct tracee *t, struct call *c, int64_t ret)
 {
-	(void)c;
+	if (c->c_nq != NULL) {
+		/* For the answer thread (notify.c). */
+		c->c_nq->ret = ret;
+		c->c_nq->done = 1;
+		return V_CONT;
+	}
 	if (regs_set(t, R_NR, (uint64_t)-1) == -1 ||
 	    regs_set(t, R_RET, (uint64_t)ret) == -1)
 		return V_CONT;	/* vanished */
 	return V_CONT;
+}
+
+/*
+ * Write a result of call c into t's memory at addr: at a stop, or for
+ * the answer thread (notify_write()).  Returns 0, -EFAULT, or -EAGAIN
+ * (the answer thread cannot: take the call back).
+ */
+int
+call_write(struct tracee *t, struct call *c, uint64_t addr, const void *buf,
+    size_t len)
+{
+	if (c->c_nq != NULL)
+		return notify_write(t, c->c_nq, addr, buf, len);
+	return mem_write(t->t_tid, addr, buf, len) == -1 ? -EFAULT : 0;
 }
 
 /*
@@ -375,6 +394,9 @@ syscall_enter(struct interp *ip, struct tracee *t)
  resume:
 	if (v == V_CONT && c->c_restore)
 		v = V_EXIT;
+	if ((v == V_CONT || v == V_EXIT) && c->c_sn < SN__MAX &&
+	    c->c_pers != NULL && handlers[c->c_sn].nqarg != 0)
+		recheck_mark(ip, t, c);
 	if (v == V_CONT) {
 		scratch_release(ip, c);
 		c->c_hold[0] = c->c_hold[1] = 0;

@@ -78,6 +78,7 @@ tracee_new(struct interp *ip, pid_t tid, struct proc *p, struct mm *mm,
 	t->t_call.c_sbuf.off = SIZE_MAX;
 	t->t_call.c_obuf.off = SIZE_MAX;
 	t->t_afd = -1;
+	t->t_rcnr = -1;
 	if (p != NULL)
 		p->p_threads++;
 	RB_INSERT(tracee_tree, &ip->i_tracees, t);
@@ -98,6 +99,7 @@ tracee_free(struct interp *ip, struct tracee *t)
 		TAILQ_REMOVE(&ip->i_parked, t, t_wait);
 	scratch_forget(ip, t);
 	notify_addfd_drop(t);
+	takeback_drop(ip, t);
 	if (t->t_flags & T_HELD)
 		ip->i_nheld--;
 	scratch_release(ip, &t->t_call);

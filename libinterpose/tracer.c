@@ -310,7 +310,10 @@ tracer_died(struct interp *ip, pid_t pid, int status)
 	}
 }
 
-/* A PTRACE_EVENT_STOP: first stop of a new task, group stop or listen. */
+/*
+ * A PTRACE_EVENT_STOP: first stop of a new task, group stop, listen, or
+ * the interrupt of a query taken back (notify.c).
+ */
 static void
 tracer_eventstop(struct interp *ip, struct tracee *t, int sig)
 {
@@ -319,6 +322,10 @@ tracer_eventstop(struct interp *ip, struct tracee *t, int sig)
 		if (t->t_state == TS_BORN)
 			proc_first_stop(ip, t);
 		/* else TS_NEW: parked until the parent's event. */
+		return;
+	}
+	if (sig == SIGTRAP && t->t_tb == TB_SENT) {
+		takeback_arm(ip, t);	/* our PTRACE_INTERRUPT */
 		return;
 	}
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
@@ -347,6 +354,7 @@ interpose_step(struct interp *ip)
 	notify_unlock(ip);
 	pid = wait4(-1, &st, __WALL, NULL);
 	notify_lock(ip);
+	takeback_run(ip);
 	if (pid == -1) {
 		if (errno == EINTR)
 			return 0;
@@ -375,6 +383,9 @@ interpose_step(struct interp *ip)
 		return 0;
 	}
 	ilog(ip, ILOG_DEBUG, "stop tid %d sig %d event %d", pid, sig, ev);
+	t->t_rcnr = -1;
+	if (t->t_tb == TB_ARMED)
+		takeback_undo(t);
 	if (ev == PTRACE_EVENT_STOP) {
 		tracer_eventstop(ip, t, sig);
 		goto out;
@@ -457,6 +468,13 @@ unsigned long long
 interpose_nstops(const struct interp *ip)
 {
 	return ip->i_stops;
+}
+
+/* Path queries the answer thread gave back to a ptrace stop. */
+unsigned long long
+interpose_ntakebacks(const struct interp *ip)
+{
+	return ip->i_ntbs;
 }
 
 /* User notifications answered (getters), once interpose_step() returned 1. */

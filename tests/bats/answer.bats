@@ -6,6 +6,29 @@
 
 load helpers
 
+# pathq_dir: a directory for probe-pathq (f, l -> f, d/f with d 0700),
+# in /tmp for another user to reach; teardown removes it.
+pathq_dir() {
+	Q=$(mktemp -d /tmp/mult-pathq.XXXXXX) && mkdir "$Q/d" &&
+	    echo hello >"$Q/f" && ln -s f "$Q/l" && echo x >"$Q/d/f" &&
+	    chmod 755 "$Q" && chmod 644 "$Q/f" && chmod 700 "$Q/d"
+}
+
+teardown() {
+	[ -z "${Q:-}" ] || rm -rf "$Q"
+	mult_teardown
+}
+
+# tb_count: from instproc -v's last lines, set TB (queries taken back).
+tb_count() {
+	local l re='^instproc: ([0-9]+) queries taken back, '
+	TB=
+	for l in "${stderr_lines[@]}"; do
+		[[ $l =~ $re ]] && TB=${BASH_REMATCH[1]}
+	done
+	[ -n "$TB" ] || fail_note "no 'N queries taken back' line on stderr"
+}
+
 # stops_notifs: from instproc -v's last stderr line, set STOPS and NOTIFS.
 stops_notifs() {
 	local l re='^instproc: ([0-9]+) ptrace stops, ([0-9]+) notifications$'
@@ -100,5 +123,68 @@ stops_notifs() {
 		check restart_a0 57005
 		check result_ok 1
 	done
+	verdict
+}
+
+@test "path queries (stat, readlink, access, statx, faccessat2, i386) are answered by notifications, as natively" {
+	pathq_dir
+	capture "$PROBES/probe-pathq" 200 "$Q"
+	check_status 0
+	native=$output
+	inst -v -- "$PROBES/probe-pathq" 200 "$Q"
+	check_status 0
+	check bad 0
+	[ "$output" = "$native" ] || fail_note "answers differ from native: '$(echo $output)' against '$(echo $native)'"
+	stops_notifs
+	tb_count
+	[ "${NOTIFS:-0}" -ge 2000 ] || fail_note "$NOTIFS notifications for 201 rounds of 10 or 12 queries (want at least 2000)"
+	[ "${STOPS:-0}" -lt 1000 ] || fail_note "$STOPS ptrace stops (want few: the queries take none)"
+	[ "${TB:-x}" = 0 ] || fail_note "$TB queries taken back (want 0: the caller has our rights)"
+	verdict
+}
+
+@test "-N: path queries at ptrace stops, no notification, the same answers" {
+	pathq_dir
+	capture "$PROBES/probe-pathq" 20 "$Q"
+	native=$output
+	inst -N -v -- "$PROBES/probe-pathq" 20 "$Q"
+	check_status 0
+	[ "$output" = "$native" ] || fail_note "answers differ from native under -N"
+	stops_notifs
+	[ "${NOTIFS:-x}" = 0 ] || fail_note "$NOTIFS notifications under -N (want 0)"
+	verdict
+}
+
+@test "a signal without SA_RESTART every 50 us never cuts a notified query or getter short (no EINTR)" {
+	pathq_dir
+	capture "$PROBES/probe-pathq" 20 "$Q"
+	native=$output
+	inst -- "$PROBES/probe-pathq" -s 50 300 "$Q"
+	check_status 0
+	check bad 0
+	check signals_seen 1
+	[ "$(printf '%s\n' "${lines[@]}" | grep -v -e '^rounds=' -e '^signals_seen=')" = "$(printf '%s\n' "$native" | grep -v -e '^rounds=' -e '^signals_seen=')" ] || fail_note "answers differ from native: '$(echo $output)'"
+	inst -- "$PROBES/probe-getters" 1 2000
+	check_status 0
+	check bad 0
+	verdict
+}
+
+@test "a task with other rights than ours: its queries taken back to ptrace stops, answered as natively" {
+	[ "$MULT_USER" = root ] || skip "needs a root caller to run a task as another user"
+	pathq_dir
+	capture setpriv --reuid=65534 --regid=65534 --clear-groups "$PROBES/probe-pathq" 20 "$Q"
+	check_status 0
+	native=$output
+	check access_d -EACCES
+	check stat_d_f -EACCES
+	inst -v -- setpriv --reuid=65534 --regid=65534 --clear-groups "$PROBES/probe-pathq" -s 1000 20 "$Q"
+	check_status 0
+	check bad 0
+	check access_d -EACCES
+	check stat_d_f -EACCES
+	[ "$(printf '%s\n' "${lines[@]}" | grep -v '^signals_seen=')" = "$(printf '%s\n' "$native" | grep -v '^signals_seen=')" ] || fail_note "answers differ from native: '$(echo $output)' against '$(echo $native)'"
+	tb_count
+	[ "${TB:-0}" -ge 200 ] || fail_note "$TB queries taken back for 21 rounds of 10 or 12 (want at least 200)"
 	verdict
 }
