@@ -248,6 +248,7 @@ struct nanswer {
 	uint64_t	 id;		/* the notification */
 	int		 fd;		/* the listener */
 	int		 done;		/* ret is the answer */
+	int		 as;		/* walked with the caller's rights */
 	int64_t		 ret;
 };
 
@@ -255,6 +256,19 @@ enum fanmode {
 	FAN_KILL,	/* kill(-1): 0 unless an error other than EPERM */
 	FAN_GETPRIO,	/* highest value */
 	FAN_SETPRIO	/* ESRCH if none, else the last EPERM/EACCES */
+};
+
+/*
+ * Rights the answer thread can take on for a walk (notify.c): one uid
+ * (real, effective, filesystem), one gid likewise, a few groups, no
+ * capability, the supervisor's LSM context.
+ */
+#define CR_GROUPS	32
+struct tcred {
+	uid_t		 uid;
+	gid_t		 gid;
+	int		 ngroups;
+	gid_t		 groups[CR_GROUPS];
 };
 
 /* A path query the answer thread gives back to a ptrace stop. */
@@ -325,7 +339,8 @@ struct tracee {
 	pid_t			 t_newchild;	/* for T_FORKRET */
 	struct call		 t_call;
 	uint64_t		 t_robust;	/* i386 set_robust_list head */
-	int			 t_cred;	/* 0 unknown, 1 ours, 2 not */
+	int			 t_cred;	/* 0 unknown, 1 ours, 2 not, */
+	struct tcred		 t_cr;		/* 3 not but these (tcred) */
 	uint64_t		 t_saved[32];	/* user_regs, for injection */
 	int			 t_afd;		/* for the listener to install */
 	int			 t_afdown;	/* ... and close then */
@@ -385,6 +400,10 @@ struct interp {
 	size_t			 i_nheld;	/* tasks held at their exit */
 	struct deny		*i_denied;	/* already logged */
 	pid_t			 i_tracer;	/* the tracing thread's tid */
+	int			 i_canbe;	/* may take on a tcred: */
+	uint32_t		 i_caps[6];	/* ours (capget's data), */
+	gid_t			*i_groups;	/* our groups */
+	int			 i_ngroups;
 	int			 i_ntb;		/* tasks in TB_WANT */
 	unsigned long long	 i_ntbs;	/* path queries taken back */
 };

@@ -997,6 +997,50 @@ cred_text(pid_t tid)
 }
 
 /*
+ * Can the answer thread take on the rights c (cred_text()'s) for a walk?
+ * The plain shape a dropped privilege leaves: one uid (real, effective,
+ * filesystem; not root), one gid likewise, at most CR_GROUPS groups, no
+ * capability, and our LSM context (the text after CapEff in ours).  Then
+ * 1, with cr filled.
+ */
+static int
+cred_parse(const char *c, const char *ours, struct tcred *cr)
+{
+	unsigned long	 r, e, s, f, v;
+	const char	*l;
+	char		*end;
+	int		 i;
+
+	if (sscanf(c, "Uid:\t%lu\t%lu\t%lu\t%lu", &r, &e, &s, &f) != 4 ||
+	    r != e || e != f || r == 0 || r > UINT32_MAX - 1)
+		return 0;
+	cr->uid = (uid_t)r;
+	if ((l = strchr(c, '\n')) == NULL || sscanf(l + 1,
+	    "Gid:\t%lu\t%lu\t%lu\t%lu", &r, &e, &s, &f) != 4 || r != e ||
+	    e != f || r > UINT32_MAX - 1)
+		return 0;
+	cr->gid = (gid_t)r;
+	if ((l = strchr(l + 1, '\n')) == NULL ||
+	    strncmp(l + 1, "Groups:", 7) != 0)
+		return 0;
+	for (l += 8, cr->ngroups = 0; *l != '\n' && *l != '\0'; l = end) {
+		while (*l == ' ' || *l == '\t')
+			l++;
+		if (*l == '\n')
+			break;
+		v = strtoul(l, &end, 10);
+		if (end == l || v > UINT32_MAX - 1 || cr->ngroups == CR_GROUPS)
+			return 0;
+		cr->groups[cr->ngroups++] = (gid_t)v;
+	}
+	if (*l != '\n' || strncmp(l + 1, "CapEff:\t0000000000000000\n", 25) != 0)
+		return 0;
+	for (i = 0; i < 4 && ours != NULL; i++)
+		ours = (ours = strchr(ours, '\n')) != NULL ? ours + 1 : NULL;
+	return ours != NULL && strcmp(l + 26, ours) == 0;
+}
+
+/*
  * Are t's access rights ours?  Then what a walk of ours finds is what
  * the kernel would find for t, and a query can be answered from it.
  * Known until t execs or changes ids, groups or capabilities (exec,
@@ -1012,7 +1056,8 @@ cred_same(struct interp *ip, struct tracee *t)
 		return 1;
 	if (t->t_cred == 0) {
 		c = ip->i_cred != NULL ? cred_text(t->t_tid) : NULL;
-		t->t_cred = c != NULL && strcmp(c, ip->i_cred) == 0 ? 1 : 2;
+		t->t_cred = c == NULL ? 2 : strcmp(c, ip->i_cred) == 0 ? 1 :
+		    ip->i_canbe && cred_parse(c, ip->i_cred, &t->t_cr) ? 3 : 2;
 		free(c);
 	}
 	return t->t_cred == 1;
@@ -1036,18 +1081,20 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 	uint8_t		 b[256];
 	int		 sn = c->c_sn, compat = c->c_pers->p_compat;
 	int		 dirfd = AT_FDCWD, pa = 0, flags = 0, wf = PW_FOLLOW;
-	int		 fd, e, n;
+	int		 fd, e, n, as;
 	uint64_t	 out;
 	int64_t		 cap;
 	ssize_t		 ll;
 
 	/*
 	 * An answer from the walk holds only for a caller with our access
-	 * rights; otherwise (an instance run with -u, or that changed ids
-	 * or capabilities) the kernel answers, with the caller's
-	 * credentials, after the string checks.
+	 * rights, or the answer thread's with the caller's taken on (as);
+	 * otherwise (an instance run with -u, or that changed ids or
+	 * capabilities) the kernel answers, with the caller's credentials,
+	 * after the string checks.
 	 */
-	if (!cred_same(ip, t))
+	as = c->c_nq != NULL && c->c_nq->as;
+	if (!as && !cred_same(ip, t))
 		return c->c_nq != NULL ? V_CONT : h_procpath(ip, t, c);
 	switch (sn) {
 	case SN_lstat:
@@ -1137,9 +1184,13 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 	case SN_access:
 	case SN_faccessat:
 	case SN_faccessat2:
+		/*
+		 * Taken on, the caller's real ids are its fsuid and fsgid
+		 * (cred_parse()), which AT_EACCESS checks with.
+		 */
 		if (syscall(SYS_faccessat2, fd, "", (int)c->c_arg[sn ==
-		    SN_access ? 1 : 2], AT_EMPTY_PATH | (flags & AT_EACCESS))
-		    == -1)
+		    SN_access ? 1 : 2], AT_EMPTY_PATH | (flags & AT_EACCESS) |
+		    (as ? AT_EACCESS : 0)) == -1)
 			e = -errno;
 		break;
 	case SN_readlink:

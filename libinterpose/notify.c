@@ -22,6 +22,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include <linux/capability.h>
 #include <linux/seccomp.h>
 
 #include <errno.h>
@@ -94,6 +95,8 @@
  * tracee's t_tb* fields carry the state; tests/probes/probe-takeback
  * shows the kernel's part.
  */
+
+static int	notify_back(struct interp *);
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS	SECCOMP_IOW(4, __u64)
@@ -209,6 +212,55 @@ notify_dumpable(struct interp *ip, struct tracee *t, uint64_t ip_addr)
 	return 1;
 }
 
+/*
+ * Take on the rights cr for a walk, in this thread only (the raw calls:
+ * glibc would set every thread's): the groups, fsgid, fsuid, and no
+ * effective capability.  Returns 0, or -1 with ours back.
+ */
+static int
+notify_as(struct interp *ip, const struct tcred *cr)
+{
+	struct __user_cap_header_struct	 h;
+	struct __user_cap_data_struct	 d[2];
+	int				 i;
+
+	memset(&h, 0, sizeof(h));
+	h.version = _LINUX_CAPABILITY_VERSION_3;
+	memcpy(d, ip->i_caps, sizeof(d));
+	for (i = 0; i < 2; i++)
+		d[i].effective = 0;
+	if (syscall(SYS_setgroups, cr->ngroups, cr->groups) == -1 ||
+	    (syscall(SYS_setfsgid, cr->gid),
+	    syscall(SYS_setfsgid, -1) != (long)cr->gid) ||
+	    (syscall(SYS_setfsuid, cr->uid),
+	    syscall(SYS_setfsuid, -1) != (long)cr->uid) ||
+	    syscall(SYS_capset, &h, d) == -1) {
+		if (notify_back(ip) == -1)
+			ip->i_canbe = -1;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Our rights back in this thread.  Returns 0, or -1: the thread may
+ * walk with less than ours, and takes every query back from now on.
+ */
+static int
+notify_back(struct interp *ip)
+{
+	struct __user_cap_header_struct	 h;
+
+	memset(&h, 0, sizeof(h));
+	h.version = _LINUX_CAPABILITY_VERSION_3;
+	if (syscall(SYS_capset, &h, ip->i_caps) == -1 ||
+	    (syscall(SYS_setfsuid, 0), syscall(SYS_setfsuid, -1) != 0) ||
+	    (syscall(SYS_setfsgid, 0), syscall(SYS_setfsgid, -1) != 0) ||
+	    syscall(SYS_setgroups, ip->i_ngroups, ip->i_groups) == -1)
+		return -1;
+	return 0;
+}
+
 /* Give a query back to a ptrace stop: see the comment at the top. */
 static void
 notify_takeback(struct interp *ip, struct tracee *t, const struct call *c,
@@ -268,8 +320,21 @@ notify_pathq(struct interp *ip, struct tracee *t, const struct pers *p,
 	c.c_nq = &a;
 	if (t->t_state == TS_RUN && t->t_tb != TB_ARMED && t->t_mm != NULL &&
 	    !t->t_inj.pending && t->t_injstack == NULL && t->t_ndrop == 0 &&
-	    notify_dumpable(ip, t, c.c_ip))
+	    ip->i_canbe >= 0 && notify_dumpable(ip, t, c.c_ip)) {
+		/*
+		 * A caller with other rights that this thread can take on
+		 * (cred_parse()): its memory opened with ours, the walk made
+		 * with its.
+		 */
+		if (!cred_same(ip, t) && t->t_cred == 3 &&
+		    notify_memfd(t, &a) != -1 && notify_as(ip, &t->t_cr) == 0)
+			a.as = 1;
 		(void)h_pathq(ip, t, &c);
+		if (a.as && notify_back(ip) == -1) {
+			ip->i_canbe = -1;
+			a.done = 0;
+		}
+	}
 	if (!a.done) {
 		notify_takeback(ip, t, &c, req->id);
 		return;
@@ -566,6 +631,38 @@ notify_main(void *arg)
  * (the tracing thread) holds i_mu from now on, but inside wait4.
  * Returns 0 or -1 with errno set.
  */
+/*
+ * Can the answer thread take on other rights (notify_as())?  As root
+ * with CAP_SETUID, CAP_SETGID and CAP_SYS_PTRACE (to open the memory of
+ * a task its change of ids made undumpable); ours kept to come back to.
+ */
+static void
+notify_canbe(struct interp *ip)
+{
+	struct __user_cap_header_struct	 h;
+	struct __user_cap_data_struct	 d[2];
+	int				 n;
+
+	ip->i_canbe = 0;
+	memset(&h, 0, sizeof(h));
+	h.version = _LINUX_CAPABILITY_VERSION_3;
+	if (geteuid() != 0 || getegid() != 0 ||
+	    syscall(SYS_capget, &h, d) == -1 ||
+	    !(d[0].effective & (1U << CAP_SETUID)) ||
+	    !(d[0].effective & (1U << CAP_SETGID)) ||
+	    !(d[0].effective & (1U << CAP_SYS_PTRACE)) ||
+	    (n = getgroups(0, NULL)) == -1 ||
+	    (ip->i_groups = calloc((size_t)n + 1, sizeof(gid_t))) == NULL)
+		return;
+	if ((ip->i_ngroups = getgroups(n, ip->i_groups)) == -1) {
+		free(ip->i_groups);
+		ip->i_groups = NULL;
+		return;
+	}
+	memcpy(ip->i_caps, d, sizeof(d));
+	ip->i_canbe = 1;
+}
+
 /* TB_SIGNAL only takes the tracing thread out of wait4. */
 static void
 notify_wake(int sig)
@@ -594,6 +691,7 @@ notify_start(struct interp *ip)
 	(void)sigaddset(&wake, TB_SIGNAL);
 	(void)pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
 	ip->i_tracer = (pid_t)syscall(SYS_gettid);
+	notify_canbe(ip);
 	(void)pthread_mutex_init(&ip->i_mu, NULL);
 	/*
 	 * The woken task should run on our CPU at once (Linux 6.6): the

@@ -140,6 +140,7 @@ interpose_free(struct interp *ip)
 	}
 	notify_stop(ip);
 	free(ip->i_cred);
+	free(ip->i_groups);
 	vmap_clear(&ip->i_vmap);
 	scratch_free(ip);
 	if (ip->i_notify != -1)

@@ -170,7 +170,7 @@ stops_notifs() {
 	verdict
 }
 
-@test "a task with other rights than ours: its queries taken back to ptrace stops, answered as natively" {
+@test "a task that dropped to other ids: its queries answered with its rights taken on, as natively" {
 	[ "$MULT_USER" = root ] || skip "needs a root caller to run a task as another user"
 	pathq_dir
 	capture setpriv --reuid=65534 --regid=65534 --clear-groups "$PROBES/probe-pathq" 20 "$Q"
@@ -182,6 +182,27 @@ stops_notifs() {
 	check_status 0
 	check bad 0
 	check access_d -EACCES
+	check stat_d_f -EACCES
+	[ "$(printf '%s\n' "${lines[@]}" | grep -v '^signals_seen=')" = "$(printf '%s\n' "$native" | grep -v '^signals_seen=')" ] || fail_note "answers differ from native: '$(echo $output)' against '$(echo $native)'"
+	stops_notifs
+	tb_count
+	[ "${NOTIFS:-0}" -ge 200 ] || fail_note "$NOTIFS notifications for 21 rounds of 10 or 12 queries (want at least 200)"
+	[ "${TB:-x}" -lt 20 ] || fail_note "$TB queries taken back (want few: its rights can be taken on)"
+	verdict
+}
+
+@test "a task whose rights cannot be taken on (real uid 0, effective 65534): queries taken back to ptrace stops, as natively" {
+	[ "$MULT_USER" = root ] || skip "needs a root caller to run a task as another user"
+	pathq_dir
+	capture setpriv --euid=65534 --egid=65534 --clear-groups "$PROBES/probe-pathq" 20 "$Q"
+	check_status 0
+	native=$output
+	check access_d 0
+	check stat_d_f -EACCES
+	inst -v -- setpriv --euid=65534 --egid=65534 --clear-groups "$PROBES/probe-pathq" -s 1000 20 "$Q"
+	check_status 0
+	check bad 0
+	check access_d 0
 	check stat_d_f -EACCES
 	[ "$(printf '%s\n' "${lines[@]}" | grep -v '^signals_seen=')" = "$(printf '%s\n' "$native" | grep -v '^signals_seen=')" ] || fail_note "answers differ from native: '$(echo $output)' against '$(echo $native)'"
 	tb_count
