@@ -188,6 +188,7 @@ struct mm {
 	enum mm_dump	 m_dump;
 	int		 m_nodump;	/* asked PR_SET_DUMPABLE 0 (emulated) */
 	int		 m_memfd;	/* its /proc/TID/mem, -1, or -2: never */
+	int		 m_mapsfd;	/* and /proc/TID/maps, with it */
 };
 
 /* A process (thread group), as a PID namespace's init would see it. */
@@ -245,6 +246,7 @@ struct call {
 
 /* A path query's answer from the answer thread (c_nq). */
 struct nanswer {
+	struct interp	*ip;
 	uint64_t	 id;		/* the notification */
 	int		 fd;		/* the listener */
 	int		 done;		/* ret is the answer */
@@ -404,6 +406,7 @@ struct interp {
 	uint32_t		 i_caps[6];	/* ours (capget's data), */
 	gid_t			*i_groups;	/* our groups */
 	int			 i_ngroups;
+	int			 i_nopmq;	/* no PROCMAP_QUERY: see notify.c */
 	int			 i_ntb;		/* tasks in TB_WANT */
 	unsigned long long	 i_ntbs;	/* path queries taken back */
 };
@@ -533,6 +536,7 @@ void		 notify_unlock(struct interp *);
 int		 notify_addfd(struct interp *, struct tracee *, int, int, int,
 		    int);
 void		 notify_addfd_drop(struct tracee *);
+int		 maps_query(int, uint64_t, uint64_t, uint64_t *, uint64_t *);
 int		 notify_path(struct tracee *, const struct nanswer *,
 		    uint64_t, char *, size_t);
 int		 notify_write(struct tracee *, const struct nanswer *,

@@ -477,7 +477,9 @@ proc_event_exec(struct interp *ip, struct tracee *t)
 		/* Its /proc/TID/mem is the old image's: never again. */
 		if (t->t_mm->m_memfd >= 0)
 			close(t->t_mm->m_memfd);
-		t->t_mm->m_memfd = -2;
+		if (t->t_mm->m_mapsfd >= 0)
+			close(t->t_mm->m_mapsfd);
+		t->t_mm->m_memfd = t->t_mm->m_mapsfd = -2;
 	}
 	t->t_flags &= ~(T_FORKRET | T_INCALL);
 	t->t_robust = 0;	/* the new image registers its own */

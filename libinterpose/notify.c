@@ -79,7 +79,8 @@
  * link's text written) goes through a descriptor of /proc/TID/mem held
  * per address space (struct mm), opened once and known to be the
  * task's by the notification still waiting after the open: a reused
- * tid is never read or written.
+ * tid is never read or written.  That descriptor ignores protections
+ * (FOLL_FORCE); PROCMAP_QUERY on the mm's /proc/TID/maps checks them.
  *
  * A listener cannot decline a call: USER_NOTIF outranks TRACE.  A query
  * this thread cannot answer as the kernel would (a caller whose rights
@@ -98,6 +99,10 @@
 
 static int	notify_back(struct interp *);
 
+/* PROCMAP_QUERY's filters (see scratch.c). */
+#define PMQ_READ	0x01
+#define PMQ_WRITE	0x02
+
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS	SECCOMP_IOW(4, __u64)
 #endif
@@ -107,58 +112,100 @@ static int	notify_back(struct interp *);
 
 /*
  * The address space of t, for the answer of notification a: its mm's
- * /proc/TID/mem, opened here the first time and kept only if the
- * notification still waits after the open (then the tid named the
- * task).  Returns the descriptor, or -1: take the call back.
+ * /proc/TID/mem and /proc/TID/maps, opened here the first time and kept
+ * only if the notification still waits after the opens (then the tid
+ * named the task).  Returns the mm, or NULL: take the call back.
  */
-static int
-notify_memfd(struct tracee *t, const struct nanswer *a)
+static struct mm *
+notify_mm(struct tracee *t, const struct nanswer *a)
 {
 	struct mm	*mm = t->t_mm;
 	char		 p[64];
-	int		 fd;
+	int		 fd, fd2;
 
 	if (mm == NULL || mm->m_memfd == -2)
-		return -1;
+		return NULL;
 	if (mm->m_memfd == -1) {
 		(void)snprintf(p, sizeof(p), "/proc/%d/mem", (int)t->t_tid);
 		if ((fd = open(p, O_RDWR | O_CLOEXEC)) == -1)
-			return -1;
+			return NULL;
+		(void)snprintf(p, sizeof(p), "/proc/%d/maps", (int)t->t_tid);
+		if ((fd2 = open(p, O_RDONLY | O_CLOEXEC)) == -1) {
+			close(fd);
+			return NULL;
+		}
 		if (seccomp_notify_id_valid(a->fd, a->id) != 0) {
 			close(fd);
-			return -1;	/* gone: nobody waits */
+			close(fd2);
+			return NULL;	/* gone: nobody waits */
 		}
 		mm->m_memfd = fd;
+		mm->m_mapsfd = fd2;
 	}
-	return mm->m_memfd;
+	return mm;
+}
+
+/*
+ * Would the kernel reach [addr, addr + len) of mm for reading (want
+ * PMQ_READ) or writing (PMQ_WRITE)?  /proc/PID/mem does not ask
+ * (FOLL_FORCE), PROCMAP_QUERY (Linux 6.11) does, mapping by mapping;
+ * without it, the protections go unchecked.  Returns 0 or -EFAULT.
+ */
+static int
+notify_prot(struct interp *ip, struct mm *mm, uint64_t addr, size_t len,
+    uint64_t want)
+{
+	uint64_t	 lo, hi;
+
+	while (len > 0 && !ip->i_nopmq) {
+		if (maps_query(mm->m_mapsfd, addr, want, &lo, &hi) == -1) {
+			if (errno != ENOTTY && errno != EINVAL)
+				return -EFAULT;
+			ip->i_nopmq = 1;
+			break;
+		}
+		if (hi - addr >= len)
+			break;
+		len -= hi - addr;
+		addr = hi;
+	}
+	return 0;
 }
 
 /*
  * Copy the string at addr in t into buf (len bytes at most) for the
- * answer of a, as path_get() does at a stop.  Page protections are not
- * checked (the kernel's FOLL_FORCE), for reads as for writes: a string
- * in a page of the task's own that it made unreadable is read where
- * the kernel would answer EFAULT.  Returns 0, -EFAULT, -ENAMETOOLONG,
- * or -EAGAIN: take the call back.
+ * answer of a, as path_get() does at a stop, each piece read only if
+ * the task could read it.  Returns 0, -EFAULT, -ENAMETOOLONG, or
+ * -EAGAIN: take the call back.
  */
 int
 notify_path(struct tracee *t, const struct nanswer *a, uint64_t addr,
     char *buf, size_t len)
 {
-	size_t	 i, chunk;
-	ssize_t	 n;
-	int	 fd;
+	struct mm	*mm;
+	uint64_t	 ok = 0;	/* [addr, ok) checked readable */
+	size_t		 i, chunk;
+	ssize_t		 n;
 
 	if (addr == 0)
 		return -EFAULT;
-	if ((fd = notify_memfd(t, a)) == -1)
+	if ((mm = notify_mm(t, a)) == NULL)
 		return -EAGAIN;
 	for (i = 0; i < len; i += (size_t)n) {
 		chunk = 256 - ((addr + i) % 256);
 		if (chunk > len - i)
 			chunk = len - i;
-		if (addr + i > (uint64_t)INT64_MAX - chunk ||
-		    (n = pread(fd, buf + i, chunk, (off_t)(addr + i))) <= 0)
+		if (addr + i > (uint64_t)INT64_MAX - chunk)
+			return -EFAULT;
+		/* A piece never crosses a page: one query per page. */
+		if (addr + i + chunk > ok) {
+			if (notify_prot(a->ip, mm, addr + i, chunk,
+			    PMQ_READ) != 0)
+				return -EFAULT;
+			ok = (addr + i + 4096) & ~(uint64_t)4095;
+		}
+		if ((n = pread(mm->m_memfd, buf + i, chunk,
+		    (off_t)(addr + i))) <= 0)
 			return -EFAULT;
 		if (memchr(buf + i, '\0', (size_t)n) != NULL)
 			return 0;
@@ -168,21 +215,20 @@ notify_path(struct tracee *t, const struct nanswer *a, uint64_t addr,
 
 /*
  * Write len bytes of buf at addr in t for the answer of a, through
- * notify_memfd(): a reused tid is never written.  A read-only private
- * page of the task's gets the result where the kernel would answer
- * EFAULT (FOLL_FORCE).  Returns 0, -EFAULT, or -EAGAIN: take the call
- * back.
+ * notify_mm(): a reused tid is never written, nor a page the task could
+ * not write.  Returns 0, -EFAULT, or -EAGAIN: take the call back.
  */
 int
 notify_write(struct tracee *t, const struct nanswer *a, uint64_t addr,
     const void *buf, size_t len)
 {
-	int	 fd;
+	struct mm	*mm;
 
-	if ((fd = notify_memfd(t, a)) == -1)
+	if ((mm = notify_mm(t, a)) == NULL)
 		return -EAGAIN;
 	if (addr > (uint64_t)INT64_MAX - len ||
-	    pwrite(fd, buf, len, (off_t)addr) != (ssize_t)len)
+	    notify_prot(a->ip, mm, addr, len, PMQ_WRITE) != 0 ||
+	    pwrite(mm->m_memfd, buf, len, (off_t)addr) != (ssize_t)len)
 		return -EFAULT;
 	return 0;
 }
@@ -315,6 +361,7 @@ notify_pathq(struct interp *ip, struct tracee *t, const struct pers *p,
 		return;
 	}
 	memset(&a, 0, sizeof(a));
+	a.ip = ip;
 	a.id = req->id;
 	a.fd = ip->i_notify;
 	c.c_nq = &a;
@@ -327,7 +374,7 @@ notify_pathq(struct interp *ip, struct tracee *t, const struct pers *p,
 		 * with its.
 		 */
 		if (!cred_same(ip, t) && t->t_cred == 3 &&
-		    notify_memfd(t, &a) != -1 && notify_as(ip, &t->t_cr) == 0)
+		    notify_mm(t, &a) != NULL && notify_as(ip, &t->t_cr) == 0)
 			a.as = 1;
 		(void)h_pathq(ip, t, &c);
 		if (a.as && notify_back(ip) == -1) {

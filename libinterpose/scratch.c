@@ -159,6 +159,7 @@ mm_new(void)
 	mm->m_state = MM_NONE;
 	mm->m_fd = -1;
 	mm->m_memfd = -1;
+	mm->m_mapsfd = -1;
 	return mm;
 }
 
@@ -192,6 +193,8 @@ mm_unref(struct mm *mm)
 	if (mm != NULL && --mm->m_refs == 0) {
 		if (mm->m_memfd >= 0)
 			close(mm->m_memfd);
+		if (mm->m_mapsfd >= 0)
+			close(mm->m_mapsfd);
 		free(mm);
 	}
 }
@@ -330,6 +333,29 @@ struct pmq {
 	uint64_t	 vma_name_addr;
 	uint64_t	 build_id_addr;
 };
+
+/*
+ * The mapping at addr in the address space of fd (a /proc/PID/maps),
+ * if it has every permission of want (PMQ_READ, PMQ_WRITE): 0 with
+ * [*start, *end), or -1 with errno (ENOENT: none, or without them;
+ * ENOTTY or EINVAL: a kernel without PROCMAP_QUERY).
+ */
+int
+maps_query(int fd, uint64_t addr, uint64_t want, uint64_t *start,
+    uint64_t *end)
+{
+	struct pmq	 q;
+
+	memset(&q, 0, sizeof(q));
+	q.size = sizeof(q);
+	q.query_addr = addr;
+	q.query_flags = want;	/* the VMA_READABLE, _WRITABLE filters */
+	if (ioctl(fd, PMQ_IOCTL, &q) == -1)
+		return -1;
+	*start = q.vma_start;
+	*end = q.vma_end;
+	return 0;
+}
 
 /*
  * Is the mapping at SCRATCH_ADDR of task tid our memfd, read-only and

@@ -24,7 +24,9 @@
  * may not be able to search.  The first round prints what each query
  * answered (stat_f= the inode or -ERRNO, lstat_l=, readlink_l= the
  * text, access_f=, access_d=, stat_d_f= a file under d, readlinkat_l=,
- * statx_l=, faccessat2_f=, and where the kernel runs i386 calls,
+ * statx_l=, faccessat2_f=, readlink_ro= into a read-only page and
+ * stat_prot_none= of a path in a page with no access (both -EFAULT),
+ * and where the kernel runs i386 calls,
  * i386_access_f= and i386_readlink_l= through int $0x80 with buffers
  * below 4 GiB); ROUNDS more rounds must answer the same (bad= counts
  * those that did not, with the first on bad_first=).  With -s, an
@@ -49,11 +51,13 @@
 
 #include "probe.h"
 
-#define NQ	12
+#define NQ	14
 
 static volatile sig_atomic_t	 g_signals;
 static int			 g_i386;
 static char			*g_low;	/* below 4 GiB, for int $0x80 */
+static char			*g_ro;	/* a read-only page */
+static char			*g_none;	/* a page with no access */
 
 static void
 onalarm(int sig)
@@ -100,6 +104,7 @@ round_once(const char *dir, int dfd, char a[NQ][128])
 	snprintf(p, sizeof(p), "%s/d/f", dir);
 	r = stat(p, &st);
 	put(a[5], 128, r < 0 ? r : (long)st.st_size, NULL);
+	snprintf(p, sizeof(p), "%s/l", dir);
 	memset(b, 0, sizeof(b));
 	r = readlinkat(dfd, "l", b, sizeof(b) - 1);
 	put(a[6], 128, r, r >= 0 ? b : NULL);
@@ -109,6 +114,10 @@ round_once(const char *dir, int dfd, char a[NQ][128])
 	put(a[8], 128, r, NULL);
 	r = fstatat(dfd, "nonesuch", &st, 0);
 	put(a[9], 128, r, NULL);
+	r = readlink(p, g_ro, 64);		/* p: DIR/l */
+	put(a[12], 128, r, NULL);
+	r = stat(g_none, &st);
+	put(a[13], 128, r, NULL);
 	if (g_i386) {
 		r = int80(33, (long)(g_low), R_OK, 0);		/* access */
 		if (r < 0) {
@@ -133,7 +142,7 @@ main(int argc, char *argv[])
 	static const char *const keys[NQ] = { "stat_f", "lstat_l",
 	    "readlink_l", "access_f", "access_d", "stat_d_f", "readlinkat_l",
 	    "statx_l", "faccessat2_f", "fstatat_none", "i386_access_f",
-	    "i386_readlink_l" };
+	    "i386_readlink_l", "readlink_ro", "stat_prot_none" };
 	char			 first[NQ][128], now[NQ][128];
 	struct sigaction	 sa;
 	struct itimerval	 it;
@@ -159,9 +168,18 @@ main(int argc, char *argv[])
 		g_i386 = int80(20, 0, 0, 0) == getpid();	/* getpid */
 	}
 	kv("i386", g_i386);
+	/* Written by the kernel's rules: EFAULT, not through the page. */
+	g_ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	g_none = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0);
+	if (g_ro == MAP_FAILED || g_none == MAP_FAILED)
+		fail("mmap");
+	snprintf(g_none, 4096, "%s/f", argv[2]);
+	if (mprotect(g_none, 4096, PROT_NONE) == -1)
+		fail("mprotect");
 	round_once(argv[2], dfd, first);
 	for (k = 0; k < NQ; k++)
-		if (k < 10 || g_i386)
+		if ((k != 10 && k != 11) || g_i386)
 			printf("%s=%s\n", keys[k], first[k]);
 	if (sig) {
 		memset(&sa, 0, sizeof(sa));
