@@ -74,6 +74,7 @@
 
 #define PW_FOLLOW	0x01	/* follow a link in the last component */
 #define PW_PARENT	0x02	/* the last component may be missing */
+#define PW_FAST		0x04	/* walk_fast() or -EAGAIN, never procfs */
 
 struct pwalk {
 	int	 w_root;	/* the task's root */
@@ -608,7 +609,8 @@ path_walk(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 	int		 n, slash, fd, e, cur = 0, follow, mustdir = 0;
 
 	memset(w, 0, sizeof(*w));
-	if ((fd = walk_fast(ip, t, dirfd, path, flags, w)) != -EAGAIN)
+	if ((fd = walk_fast(ip, t, dirfd, path, flags, w)) != -EAGAIN ||
+	    (flags & PW_FAST))
 		return fd;
 	memset(w, 0, sizeof(*w));
 	w->w_cur = -1;
@@ -1148,6 +1150,13 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 	}
 	if (flags & AT_SYMLINK_NOFOLLOW)
 		wf = 0;
+	/*
+	 * With the caller's rights taken on, procfs is left to a stop: the
+	 * kernel lets a task into its own /proc entries whatever its
+	 * dumpability (same thread group), which the answer thread is not.
+	 */
+	if (as)
+		wf |= PW_FAST;
 	if ((sn == SN_access || sn == SN_faccessat || sn == SN_faccessat2) &&
 	    (c->c_arg[sn == SN_access ? 1 : 2] & ~(uint64_t)S_IRWXO))
 		return V_CONT;
@@ -1179,6 +1188,10 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 		    h_procpath(ip, t, c);	/* the string checks */
 	if (fd < 0)
 		return call_return(t, c, fd);
+	if (as && w.w_proc) {
+		close(fd);
+		return V_CONT;		/* a descriptor in procfs: as above */
+	}
 	e = 0;
 	switch (sn) {
 	case SN_access:

@@ -18,7 +18,7 @@
  * probe-pathq: path queries (the calls the answer thread answers), many
  * times, each checked against the first answer.
  *
- * usage: probe-pathq [-s USEC] ROUNDS DIR
+ * usage: probe-pathq [-u] [-s USEC] ROUNDS DIR
  *
  * DIR holds a file "f", a link "l" to it and a directory "d" the caller
  * may not be able to search.  The first round prints what each query
@@ -32,16 +32,21 @@
  * those that did not, with the first on bad_first=).  With -s, an
  * interval timer sends SIGALRM every USEC microseconds to a handler
  * without SA_RESTART: natively no query is cut short, and none may be
- * here (signals_seen=1 says some came).
+ * here (signals_seen=1 says some came).  With -u (as root), the probe
+ * first drops to uid and gid 65534 itself, without exec, which leaves
+ * it undumpable; proc_self_exe= and proc_self_fd0= then show that it
+ * still reaches its own /proc entries, as the kernel lets a task do.
  */
 
 #define _GNU_SOURCE
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -51,7 +56,7 @@
 
 #include "probe.h"
 
-#define NQ	14
+#define NQ	16
 
 static volatile sig_atomic_t	 g_signals;
 static int			 g_i386;
@@ -118,6 +123,11 @@ round_once(const char *dir, int dfd, char a[NQ][128])
 	put(a[12], 128, r, NULL);
 	r = stat(g_none, &st);
 	put(a[13], 128, r, NULL);
+	memset(b, 0, sizeof(b));
+	r = readlink("/proc/self/exe", b, sizeof(b) - 1);
+	put(a[14], 128, r < 0 ? r : (long)(strrchr(b, '/') != NULL), NULL);
+	r = stat("/proc/self/fd/0", &st);
+	put(a[15], 128, r, NULL);
 	if (g_i386) {
 		r = int80(33, (long)(g_low), R_OK, 0);		/* access */
 		if (r < 0) {
@@ -142,7 +152,8 @@ main(int argc, char *argv[])
 	static const char *const keys[NQ] = { "stat_f", "lstat_l",
 	    "readlink_l", "access_f", "access_d", "stat_d_f", "readlinkat_l",
 	    "statx_l", "faccessat2_f", "fstatat_none", "i386_access_f",
-	    "i386_readlink_l", "readlink_ro", "stat_prot_none" };
+	    "i386_readlink_l", "readlink_ro", "stat_prot_none",
+	    "proc_self_exe", "proc_self_fd0" };
 	char			 first[NQ][128], now[NQ][128];
 	struct sigaction	 sa;
 	struct itimerval	 it;
@@ -150,6 +161,14 @@ main(int argc, char *argv[])
 	long			 sig = 0;
 	int			 dfd, k;
 
+	if (argc > 1 && strcmp(argv[1], "-u") == 0) {
+		if (setgroups(0, NULL) == -1 ||
+		    setresgid(65534, 65534, 65534) == -1 ||
+		    setresuid(65534, 65534, 65534) == -1)
+			fail("drop to 65534");
+		argc--;
+		argv++;
+	}
 	if (argc > 2 && strcmp(argv[1], "-s") == 0) {
 		sig = parse_long(argv[2]);
 		argc -= 2;
@@ -168,6 +187,7 @@ main(int argc, char *argv[])
 		g_i386 = int80(20, 0, 0, 0) == getpid();	/* getpid */
 	}
 	kv("i386", g_i386);
+	kv("dumpable", prctl(PR_GET_DUMPABLE));
 	/* Written by the kernel's rules: EFAULT, not through the page. */
 	g_ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	g_none = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE |
