@@ -425,7 +425,8 @@ takeback_run(struct interp *ip)
 		resp.id = t->t_tbid;
 		resp.error = -512;
 		if (seccomp_notify_respond(ip->i_notify, &resp) != 0)
-			ilog(ip, ILOG_DEBUG, "take-back of %d: %s", t->t_tid, strerror(errno));
+			ilog(ip, ILOG_DEBUG, "take-back of %d: %s",
+			    t->t_tid, strerror(errno));
 	}
 }
 

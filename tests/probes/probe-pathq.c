@@ -36,6 +36,7 @@
  * first drops to uid and gid 65534 itself, without exec, which leaves
  * it undumpable; proc_self_exe= and proc_self_fd0= then show that it
  * still reaches its own /proc entries, as the kernel lets a task do.
+ * getpid_same=1: getpid, a notified getter too, gave the same pid.
  */
 
 #define _GNU_SOURCE
@@ -56,13 +57,14 @@
 
 #include "probe.h"
 
-#define NQ	16
+#define NQ	17
 
 static volatile sig_atomic_t	 g_signals;
 static int			 g_i386;
 static char			*g_low;	/* below 4 GiB, for int $0x80 */
 static char			*g_ro;	/* a read-only page */
 static char			*g_none;	/* a page with no access */
+static long			 g_pid;
 
 static void
 onalarm(int sig)
@@ -128,6 +130,8 @@ round_once(const char *dir, int dfd, char a[NQ][128])
 	put(a[14], 128, r < 0 ? r : (long)(strrchr(b, '/') != NULL), NULL);
 	r = stat("/proc/self/fd/0", &st);
 	put(a[15], 128, r, NULL);
+	r = syscall(SYS_getpid);
+	put(a[16], 128, r < 0 ? r : r == g_pid, NULL);
 	if (g_i386) {
 		r = int80(33, (long)(g_low), R_OK, 0);		/* access */
 		if (r < 0) {
@@ -153,7 +157,7 @@ main(int argc, char *argv[])
 	    "readlink_l", "access_f", "access_d", "stat_d_f", "readlinkat_l",
 	    "statx_l", "faccessat2_f", "fstatat_none", "i386_access_f",
 	    "i386_readlink_l", "readlink_ro", "stat_prot_none",
-	    "proc_self_exe", "proc_self_fd0" };
+	    "proc_self_exe", "proc_self_fd0", "getpid_same" };
 	char			 first[NQ][128], now[NQ][128];
 	struct sigaction	 sa;
 	struct itimerval	 it;
@@ -186,6 +190,7 @@ main(int argc, char *argv[])
 		snprintf(g_low + 256, 256, "%s/l", argv[2]);
 		g_i386 = int80(20, 0, 0, 0) == getpid();	/* getpid */
 	}
+	g_pid = getpid();
 	kv("i386", g_i386);
 	kv("dumpable", prctl(PR_GET_DUMPABLE));
 	/* Written by the kernel's rules: EFAULT, not through the page. */
