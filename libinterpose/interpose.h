@@ -33,6 +33,12 @@
  *	    caller must not let the child exec)
  *	while (interpose_step(interp) == 0) ;
  *	status = interpose_status(interp);
+ *
+ * interpose_notify() takes SIGRTMIN + 3 for the library: a handler that
+ * does nothing, without SA_RESTART, so that the answer thread can take
+ * the tracing thread (the caller's) out of wait4.  The caller must
+ * leave that signal unblocked there and not use it otherwise; an
+ * interpose_step() it cut short returns 0.
  */
 
 struct interp;
