@@ -337,6 +337,8 @@ struct tracee {
 #define T_INCALL	 0x04	/* in a seccomp-stopped call */
 #define T_FORKRET	 0x08	/* translate the fork return at exit */
 #define T_HELD		 0x10	/* exiting, held for an in-flight call */
+#define T_TBMASK	 0x20	/* signals blocked until the call's exit */
+#define T_TBCONT	 0x40	/* ... an exit stop asked for that alone */
 	uint64_t		 t_ctid;	/* CLONE_CHILD_SETTID address */
 	pid_t			 t_newchild;	/* for T_FORKRET */
 	struct call		 t_call;
@@ -358,6 +360,7 @@ struct tracee {
 	int			 t_tbnr;	/* call number, */
 	int			 t_tbarg;	/* path argument */
 	uint64_t		 t_tbval;	/* and that argument's value */
+	uint64_t		 t_tbmask;	/* its signal mask while armed */
 	int			 t_rcnr;	/* a path query the kernel is to */
 	uint64_t		 t_rcarg;	/* run: see recheck_mark() */
 };
@@ -545,7 +548,8 @@ void		 notify_restart(struct tracee *);
 void		 recheck_mark(struct interp *, struct tracee *, struct call *);
 void		 takeback_run(struct interp *);
 void		 takeback_arm(struct interp *, struct tracee *);
-void		 takeback_undo(struct tracee *);
+void		 takeback_undo(struct tracee *, int);
+void		 takeback_unmask(struct tracee *);
 void		 takeback_drop(struct interp *, struct tracee *);
 void		 mm_unref(struct mm *);
 struct mm	*mm_new(void);

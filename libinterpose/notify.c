@@ -433,13 +433,17 @@ takeback_run(struct interp *ip)
 /*
  * The interrupt stop of a task taken back.  If it left its notification
  * to make the call again (-ERESTARTSYS: ERESTARTSYS is 512; the same
- * call and path), the path argument becomes TB_MAGIC for the restart.
+ * call and path), the path argument becomes TB_MAGIC for the restart,
+ * and every signal is blocked until then (PTRACE_SETSIGMASK): one that
+ * came meanwhile waits for the end of the call, as natively, instead of
+ * being delivered first and the call taken back again after it, for
+ * ever under a fast enough timer.
  */
 void
 takeback_arm(struct interp *ip, struct tracee *t)
 {
 	const struct pers	*p = t->t_tbpers;
-	uint64_t		 buf[32], *a, v;
+	uint64_t		 buf[32], *a, v, all = ~0ULL;
 
 	t->t_tb = TB_NONE;
 	if (regs_getall(t, buf) == 0 &&
@@ -450,7 +454,13 @@ takeback_arm(struct interp *ip, struct tracee *t)
 		if (v == t->t_tbval) {
 			t->t_tbval = *a;	/* the whole register */
 			*a = TB_MAGIC;
-			if (regs_setall(t, buf) == 0)
+			if (ptrace(PTRACE_GETSIGMASK, t->t_tid, sizeof(all),
+			    &t->t_tbmask) == -1 ||
+			    ptrace(PTRACE_SETSIGMASK, t->t_tid, sizeof(all),
+			    &all) == -1 || regs_setall(t, buf) == -1)
+				(void)ptrace(PTRACE_SETSIGMASK, t->t_tid,
+				    sizeof(all), &t->t_tbmask);
+			else
 				t->t_tb = TB_ARMED;
 		}
 	}
@@ -458,25 +468,46 @@ takeback_arm(struct interp *ip, struct tracee *t)
 }
 
 /*
- * The first stop of an armed task: the restarted call's TRACE stop, or
- * a signal's or a group stop before it.  The instance's path argument
- * comes back; the handler, if it is the call's stop, sees the call as
- * made.
+ * The first stop (event ev) of an armed task: the restarted call's
+ * TRACE stop, or a group stop (SIGSTOP cannot be blocked) before it.
+ * The instance's path argument comes back, and the handler, if it is
+ * the call's stop, sees the call as made; its signal mask comes back
+ * then at the call's exit (T_TBMASK: syscall_enter() asks for that
+ * stop), so that a signal waiting meanwhile cannot cut short the
+ * kernel's recheck of the call, a notification too; at once at any
+ * other stop.
  */
 void
-takeback_undo(struct tracee *t)
+takeback_undo(struct tracee *t, int ev)
 {
 	const struct pers	*p = t->t_tbpers;
 	uint64_t		 buf[32], *a;
+	int			 call = 0;
 
 	t->t_tb = TB_NONE;
-	if (regs_getall(t, buf) == -1)
-		return;
-	a = regs_slot(p, buf, R_A0 + t->t_tbarg);
-	if ((*a & 0xffffffffULL) == TB_MAGIC) {
-		*a = t->t_tbval;
-		(void)regs_setall(t, buf);
+	if (regs_getall(t, buf) == 0) {
+		a = regs_slot(p, buf, R_A0 + t->t_tbarg);
+		if ((*a & 0xffffffffULL) == TB_MAGIC) {
+			call = ev == PTRACE_EVENT_SECCOMP &&
+			    (int)*regs_slot(p, buf, R_NR) == t->t_tbnr;
+			*a = t->t_tbval;
+			(void)regs_setall(t, buf);
+		}
 	}
+	if (call)
+		t->t_flags |= T_TBMASK;
+	else
+		(void)ptrace(PTRACE_SETSIGMASK, t->t_tid,
+		    sizeof(t->t_tbmask), &t->t_tbmask);
+}
+
+/* The exit of a call taken back: its signal mask back (T_TBMASK). */
+void
+takeback_unmask(struct tracee *t)
+{
+	t->t_flags &= ~(T_TBMASK | T_TBCONT);
+	(void)ptrace(PTRACE_SETSIGMASK, t->t_tid, sizeof(t->t_tbmask),
+	    &t->t_tbmask);
 }
 
 /*

@@ -394,6 +394,11 @@ syscall_enter(struct interp *ip, struct tracee *t)
  resume:
 	if (v == V_CONT && c->c_restore)
 		v = V_EXIT;
+	if (v == V_CONT && (t->t_flags & T_TBMASK)) {
+		/* A call taken back: its signals wait for its exit. */
+		t->t_flags |= T_TBCONT;
+		v = V_EXIT;
+	}
 	if ((v == V_CONT || v == V_EXIT) && c->c_sn < SN__MAX &&
 	    c->c_pers != NULL && handlers[c->c_sn].nqarg != 0)
 		recheck_mark(ip, t, c);
@@ -411,14 +416,17 @@ syscall_exit(struct interp *ip, struct tracee *t)
 	struct call		*c = &t->t_call;
 	const struct handler	*h;
 	enum verdict		 v = V_CONT;
+	int			 tbcont = t->t_flags & T_TBCONT;
 
+	if (t->t_flags & T_TBMASK)
+		takeback_unmask(t);
 	if (regs_exitinfo(t, &c->c_ret) == -1) {
 		tracer_resume(ip, t, V_CONT);
 		return;
 	}
 	notify_addfd_drop(t);	/* a snapshot a signal kept from it */
 	h = c->c_sn < SN__MAX ? &handlers[c->c_sn] : NULL;
-	if (h != NULL && h->exit != NULL)
+	if (h != NULL && h->exit != NULL && !tbcont)
 		v = h->exit(ip, t, c);
 	if (v == V_PARK)
 		return;		/* it injected a call: see inject_stop() */

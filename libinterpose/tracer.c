@@ -386,7 +386,7 @@ interpose_step(struct interp *ip)
 	ilog(ip, ILOG_DEBUG, "stop tid %d sig %d event %d", pid, sig, ev);
 	t->t_rcnr = -1;
 	if (t->t_tb == TB_ARMED)
-		takeback_undo(t);
+		takeback_undo(t, sig == SIGTRAP ? ev : -1);
 	if (ev == PTRACE_EVENT_STOP) {
 		tracer_eventstop(ip, t, sig);
 		goto out;

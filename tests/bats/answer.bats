@@ -192,7 +192,7 @@ stops_notifs() {
 	verdict
 }
 
-@test "a task whose rights cannot be taken on (real uid 0, effective 65534): queries taken back to ptrace stops, as natively" {
+@test "a task whose rights cannot be taken on (real uid 0, effective 65534): queries taken back to ptrace stops, as natively, under a signal every 50 us" {
 	[ "$MULT_USER" = root ] || skip "needs a root caller to run a task as another user"
 	pathq_dir
 	capture setpriv --euid=65534 --egid=65534 --clear-groups "$PROBES/probe-pathq" 20 "$Q"
@@ -200,7 +200,7 @@ stops_notifs() {
 	native=$output
 	check access_d 0
 	check stat_d_f -EACCES
-	inst -v -- setpriv --euid=65534 --egid=65534 --clear-groups "$PROBES/probe-pathq" -s 1000 20 "$Q"
+	inst -v -- setpriv --euid=65534 --egid=65534 --clear-groups "$PROBES/probe-pathq" -s 50 20 "$Q"
 	check_status 0
 	check bad 0
 	check access_d 0
