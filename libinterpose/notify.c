@@ -92,7 +92,9 @@
  * path argument is set to TB_MAGIC, which the notify filter lets pass
  * (takeback_arm()), and the call restarts into the guard's TRACE stop,
  * where the argument is put back before the handler sees it
- * (takeback_undo(), at whatever stop of the task comes first).  The
+ * (takeback_undo(), at whatever stop of the task comes first).  From
+ * the interrupt stop to the call's exit its signals are blocked, so
+ * that a fast timer cannot have the call taken back for ever.  The
  * tracee's t_tb* fields carry the state; tests/probes/probe-takeback
  * shows the kernel's part.
  */
