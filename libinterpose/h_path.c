@@ -568,6 +568,14 @@ walk_fast(struct interp *ip, struct tracee *t, int dirfd, const char *path,
 		/* No mount crossed up to the missing component. */
 		if (errno == ENOENT && !(flags & PW_PARENT))
 			return -ENOENT;
+		/*
+		 * A directory on the way not searchable (no link before it:
+		 * the kernel's walk meets it too), for PW_FAST, which has
+		 * no long way: what the long way would find.
+		 */
+		if (errno == EACCES && (flags & PW_FAST) &&
+		    how.resolve == (RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS))
+			return -EACCES;
 		return -EAGAIN;
 	}
 	/*

@@ -186,9 +186,9 @@ stops_notifs() {
 	tb_count
 	[ "${NOTIFS:-0}" -ge 200 ] || fail_note "$NOTIFS notifications for 21 rounds of 14 or 16 queries (want at least 200)"
 	# Taken back: /proc/self/exe and /proc/self/fd/0 (procfs is left
-	# to a stop with rights taken on) and d/f (the walk meets EACCES),
-	# 3 a round, and a few at start-up; none of the others.
-	[ "${TB:-x}" -le 73 ] || fail_note "$TB queries taken back (want at most 3 x 21 + 10)"
+	# to a stop with rights taken on), 2 a round, and a few at
+	# start-up; none of the others (d/f's walk meets EACCES: answered).
+	[ "${TB:-x}" -le 52 ] || fail_note "$TB queries taken back (want at most 2 x 21 + 10)"
 	verdict
 }
 
