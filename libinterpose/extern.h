@@ -261,6 +261,35 @@ enum fanmode {
 };
 
 /*
+ * The PROCMAP_QUERY ioctl of /proc/PID/maps (Linux 6.11), from
+ * <linux/fs.h>, which older headers lack: one mapping, no text to parse
+ * (scratch.c, notify.c).
+ */
+#define PMQ_IOCTL	_IOWR(0x66, 17, struct pmq)
+#define PMQ_READ	0x01
+#define PMQ_WRITE	0x02
+#define PMQ_EXEC	0x04
+#define PMQ_SHARED	0x08
+
+struct pmq {
+	uint64_t	 size;
+	uint64_t	 query_flags;
+	uint64_t	 query_addr;
+	uint64_t	 vma_start;
+	uint64_t	 vma_end;
+	uint64_t	 vma_flags;
+	uint64_t	 vma_page_size;
+	uint64_t	 vma_offset;
+	uint64_t	 inode;
+	uint32_t	 dev_major;
+	uint32_t	 dev_minor;
+	uint32_t	 vma_name_size;
+	uint32_t	 build_id_size;
+	uint64_t	 vma_name_addr;
+	uint64_t	 build_id_addr;
+};
+
+/*
  * Rights the answer thread can take on for a walk (notify.c): one uid
  * (real, effective, filesystem), one gid likewise, a few groups, no
  * capability, the supervisor's LSM context.
@@ -539,12 +568,12 @@ void		 notify_unlock(struct interp *);
 int		 notify_addfd(struct interp *, struct tracee *, int, int, int,
 		    int);
 void		 notify_addfd_drop(struct tracee *);
-int		 maps_query(int, uint64_t, uint64_t, uint64_t *, uint64_t *);
+int		 maps_query(int, uint64_t, uint64_t, struct pmq *);
 int		 notify_path(struct tracee *, const struct nanswer *,
 		    uint64_t, char *, size_t);
 int		 notify_write(struct tracee *, const struct nanswer *,
 		    uint64_t, const void *, size_t);
-void		 notify_restart(struct tracee *);
+void		 notify_restart(struct interp *, struct tracee *);
 void		 recheck_mark(struct interp *, struct tracee *, struct call *);
 void		 takeback_run(struct interp *);
 void		 takeback_arm(struct interp *, struct tracee *);
@@ -676,6 +705,7 @@ enum verdict	 h_prctl_exit(struct interp *, struct tracee *,
 		    struct call *);
 enum verdict	 h_seccomp(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_credset(struct interp *, struct tracee *, struct call *);
+int		 dump_readable(struct tracee *, uint64_t);
 int		 dump_lost(struct interp *, struct tracee *, struct call *,
 		    enum verdict *);
 enum verdict	 h_ptrace(struct interp *, struct tracee *, struct call *);

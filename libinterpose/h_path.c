@@ -1067,10 +1067,21 @@ cred_same(struct interp *ip, struct tracee *t)
 	if (t->t_cred == 0) {
 		c = ip->i_cred != NULL ? cred_text(t->t_tid) : NULL;
 		t->t_cred = c == NULL ? 2 : strcmp(c, ip->i_cred) == 0 ? 1 :
-		    ip->i_canbe && cred_parse(c, ip->i_cred, &t->t_cr) ? 3 : 2;
+		    ip->i_canbe > 0 && cred_parse(c, ip->i_cred, &t->t_cr) ?
+		    3 : 2;
 		free(c);
 	}
 	return t->t_cred == 1;
+}
+
+/*
+ * A query the walk cannot answer: the string checks of h_procfs.c at a
+ * stop; the answer thread gives it back to one (V_CONT, no answer).
+ */
+static enum verdict
+pathq_long(struct interp *ip, struct tracee *t, struct call *c)
+{
+	return c->c_nq != NULL ? V_CONT : h_procpath(ip, t, c);
 }
 
 /*
@@ -1105,7 +1116,7 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 	 */
 	as = c->c_nq != NULL && c->c_nq->as;
 	if (!as && !cred_same(ip, t))
-		return c->c_nq != NULL ? V_CONT : h_procpath(ip, t, c);
+		return pathq_long(ip, t, c);
 	switch (sn) {
 	case SN_lstat:
 	case SN_lstat64:
@@ -1189,11 +1200,9 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 		if (!(flags & AT_EMPTY_PATH) && sn != SN_readlinkat)
 			return call_return(t, c, -ENOENT);
 		if ((fd = task_fd(t, dirfd, &w)) == -EAGAIN)
-			return c->c_nq != NULL ? V_CONT :
-			    h_procpath(ip, t, c);	/* "" in scratch */
+			return pathq_long(ip, t, c);	/* "" in scratch */
 	} else if ((fd = path_walk(ip, t, dirfd, s, wf, &w)) == -EAGAIN)
-		return c->c_nq != NULL ? V_CONT :
-		    h_procpath(ip, t, c);	/* the string checks */
+		return pathq_long(ip, t, c);	/* the string checks */
 	if (fd < 0)
 		return call_return(t, c, fd);
 	if (as && w.w_proc) {

@@ -219,6 +219,28 @@ dump_done(struct interp *ip, struct tracee *t, int64_t ret)
 }
 
 /*
+ * Can we read t's memory, whose dumpability may be lost (MD_CHECK)?  One
+ * byte read at addr (the call's instruction) says: 1, and MD_YES, unless
+ * the kernel refuses (EPERM).  The answer thread asks it too.
+ */
+int
+dump_readable(struct tracee *t, uint64_t addr)
+{
+	struct iovec	 l, r;
+	char		 b;
+
+	l.iov_base = &b;
+	l.iov_len = 1;
+	r.iov_base = (void *)(uintptr_t)addr;
+	r.iov_len = 1;
+	if (process_vm_readv(t->t_tid, &l, 1, &r, 1, 0) == -1 &&
+	    errno == EPERM)
+		return 0;
+	t->t_mm->m_dump = MD_YES;
+	return 1;
+}
+
+/*
  * At a seccomp stop, before the handler: 0, or 1 with *v the verdict
  * (the injection of PR_SET_DUMPABLE, after which the call runs again, or
  * a refusal).
@@ -228,8 +250,6 @@ dump_lost(struct interp *ip, struct tracee *t, struct call *c,
     enum verdict *v)
 {
 	uint64_t	 a[6] = { PR_SET_DUMPABLE, 1, 0, 0, 0, 0 };
-	struct iovec	 l, r;
-	char		 b;
 
 	if (t->t_mm == NULL || t->t_mm->m_dump == MD_YES)
 		return 0;
@@ -237,15 +257,8 @@ dump_lost(struct interp *ip, struct tracee *t, struct call *c,
 		*v = call_deny(ip, t, c, EPERM, "not dumpable");
 		return 1;
 	}
-	l.iov_base = &b;
-	l.iov_len = 1;
-	r.iov_base = (void *)(uintptr_t)c->c_ip;
-	r.iov_len = 1;
-	if (process_vm_readv(t->t_tid, &l, 1, &r, 1, 0) != -1 ||
-	    errno != EPERM) {
-		t->t_mm->m_dump = MD_YES;
+	if (dump_readable(t, c->c_ip))
 		return 0;
-	}
 	if (inject_call(t, SN_prctl, a, INJ_ENTRY, dump_done) == -1) {
 		t->t_mm->m_dump = MD_FAIL;
 		*v = call_deny(ip, t, c, EPERM, "not dumpable");

@@ -238,7 +238,7 @@ signal_delivery(struct interp *ip, struct tracee *t, int sig)
 	int		 req;
 
 	if (t->t_state == TS_RUN)
-		notify_restart(t);
+		notify_restart(ip, t);
 	if (ptrace(PTRACE_GETSIGINFO, t->t_tid, NULL, &si) == 0 &&
 	    siginfo_haspid(si.si_signo, si.si_code)) {
 		v = pid_out(ip, si.si_pid);

@@ -101,10 +101,6 @@
 
 static int	notify_back(struct interp *);
 
-/* PROCMAP_QUERY's filters (see scratch.c). */
-#define PMQ_READ	0x01
-#define PMQ_WRITE	0x02
-
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS	SECCOMP_IOW(4, __u64)
 #endif
@@ -157,19 +153,19 @@ static int
 notify_prot(struct interp *ip, struct mm *mm, uint64_t addr, size_t len,
     uint64_t want)
 {
-	uint64_t	 lo, hi;
+	struct pmq	 q;
 
 	while (len > 0 && !ip->i_nopmq) {
-		if (maps_query(mm->m_mapsfd, addr, want, &lo, &hi) == -1) {
+		if (maps_query(mm->m_mapsfd, addr, want, &q) == -1) {
 			if (errno != ENOTTY && errno != EINVAL)
 				return -EFAULT;
 			ip->i_nopmq = 1;
 			break;
 		}
-		if (hi - addr >= len)
+		if (q.vma_end - addr >= len)
 			break;
-		len -= hi - addr;
-		addr = hi;
+		len -= q.vma_end - addr;
+		addr = q.vma_end;
 	}
 	return 0;
 }
@@ -243,21 +239,9 @@ notify_write(struct tracee *t, const struct nanswer *a, uint64_t addr,
 static int
 notify_dumpable(struct interp *ip, struct tracee *t, uint64_t ip_addr)
 {
-	struct iovec	 l, r;
-	char		 b;
-
 	if (ip->i_captrace || t->t_mm->m_dump == MD_YES)
 		return 1;
-	if (t->t_mm->m_dump == MD_FAIL)
-		return 0;
-	l.iov_base = &b;
-	l.iov_len = 1;
-	r.iov_base = (void *)(uintptr_t)ip_addr;
-	r.iov_len = 1;
-	if (process_vm_readv(t->t_tid, &l, 1, &r, 1, 0) == -1)
-		return 0;
-	t->t_mm->m_dump = MD_YES;
-	return 1;
+	return t->t_mm->m_dump != MD_FAIL && dump_readable(t, ip_addr);
 }
 
 /*
@@ -457,9 +441,10 @@ takeback_arm(struct interp *ip, struct tracee *t)
 			t->t_tbval = *a;	/* the whole register */
 			*a = TB_MAGIC;
 			if (ptrace(PTRACE_GETSIGMASK, t->t_tid, sizeof(all),
-			    &t->t_tbmask) == -1 ||
-			    ptrace(PTRACE_SETSIGMASK, t->t_tid, sizeof(all),
-			    &all) == -1 || regs_setall(t, buf) == -1)
+			    &t->t_tbmask) == -1)
+				;	/* not armed: the call comes here again */
+			else if (ptrace(PTRACE_SETSIGMASK, t->t_tid,
+			    sizeof(all), &all) == -1 || regs_setall(t, buf) == -1)
 				(void)ptrace(PTRACE_SETSIGMASK, t->t_tid,
 				    sizeof(all), &t->t_tbmask);
 			else
@@ -520,13 +505,13 @@ takeback_unmask(struct tracee *t)
  * the call has done nothing yet.
  */
 void
-notify_restart(struct tracee *t)
+notify_restart(struct interp *ip, struct tracee *t)
 {
 	const struct pers	*p;
 	uint64_t		 buf[32], nr;
 	int			 sn;
 
-	if (regs_cutshort(t, &p, buf) != 1)
+	if (!ip->i_nthread || regs_cutshort(t, &p, buf) != 1)
 		return;
 	nr = *regs_slot(p, buf, R_NR);
 	if (nr >= (uint64_t)p->p_nrmax || (sn = p->p_sn[nr]) == SN__MAX ||

@@ -307,54 +307,19 @@ scratch_release(struct interp *ip, struct call *c)
 }
 
 /*
- * The PROCMAP_QUERY ioctl of /proc/PID/maps (Linux 6.11), from
- * <linux/fs.h>, which older headers lack: one mapping, no text to parse.
- */
-#define PMQ_IOCTL	_IOWR(0x66, 17, struct pmq)
-#define PMQ_READ	0x01
-#define PMQ_WRITE	0x02
-#define PMQ_EXEC	0x04
-#define PMQ_SHARED	0x08
-
-struct pmq {
-	uint64_t	 size;
-	uint64_t	 query_flags;
-	uint64_t	 query_addr;
-	uint64_t	 vma_start;
-	uint64_t	 vma_end;
-	uint64_t	 vma_flags;
-	uint64_t	 vma_page_size;
-	uint64_t	 vma_offset;
-	uint64_t	 inode;
-	uint32_t	 dev_major;
-	uint32_t	 dev_minor;
-	uint32_t	 vma_name_size;
-	uint32_t	 build_id_size;
-	uint64_t	 vma_name_addr;
-	uint64_t	 build_id_addr;
-};
-
-/*
  * The mapping at addr in the address space of fd (a /proc/PID/maps),
- * if it has every permission of want (PMQ_READ, PMQ_WRITE): 0 with
- * [*start, *end), or -1 with errno (ENOENT: none, or without them;
+ * if it has every permission of want (PMQ_READ, PMQ_WRITE; 0: any), in
+ * *q.  Returns 0, or -1 with errno (ENOENT: none, or without them;
  * ENOTTY or EINVAL: a kernel without PROCMAP_QUERY).
  */
 int
-maps_query(int fd, uint64_t addr, uint64_t want, uint64_t *start,
-    uint64_t *end)
+maps_query(int fd, uint64_t addr, uint64_t want, struct pmq *q)
 {
-	struct pmq	 q;
-
-	memset(&q, 0, sizeof(q));
-	q.size = sizeof(q);
-	q.query_addr = addr;
-	q.query_flags = want;	/* the VMA_READABLE, _WRITABLE filters */
-	if (ioctl(fd, PMQ_IOCTL, &q) == -1)
-		return -1;
-	*start = q.vma_start;
-	*end = q.vma_end;
-	return 0;
+	memset(q, 0, sizeof(*q));
+	q->size = sizeof(*q);
+	q->query_addr = addr;
+	q->query_flags = want;	/* the VMA_READABLE, _WRITABLE filters */
+	return ioctl(fd, PMQ_IOCTL, q) == -1 ? -1 : 0;
 }
 
 /*
@@ -375,10 +340,7 @@ scratch_mapped(struct interp *ip, pid_t tid)
 	(void)snprintf(path, sizeof(path), "/proc/%d/maps", (int)tid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;
-	memset(&q, 0, sizeof(q));
-	q.size = sizeof(q);
-	q.query_addr = SCRATCH_ADDR;
-	if (ioctl(fd, PMQ_IOCTL, &q) == 0) {
+	if (maps_query(fd, SCRATCH_ADDR, 0, &q) == 0) {
 		close(fd);
 		return q.vma_start == SCRATCH_ADDR &&
 		    q.vma_end == SCRATCH_ADDR + SCRATCH_LEN &&

@@ -19,6 +19,23 @@ teardown() {
 	mult_teardown
 }
 
+# native_run CMD...: run CMD natively (probe-pathq, maybe under setpriv);
+# its output in $native.
+native_run() {
+	capture "$@"
+	check_status 0
+	native=$output
+}
+
+# same_as_native: $output is $native but for rounds= and signals_seen=,
+# which follow the options the two runs were given.
+same_as_native() {
+	local drop='^(rounds|signals_seen)='
+	[ "$(printf '%s\n' "${lines[@]}" | grep -Ev "$drop")" = \
+	    "$(printf '%s\n' "$native" | grep -Ev "$drop")" ] ||
+	    fail_note "answers differ from native: '$(echo $output)' against '$(echo $native)'"
+}
+
 # tb_count: from instproc -v's last lines, set TB (queries taken back).
 tb_count() {
 	local l re='^instproc: ([0-9]+) queries taken back, '
@@ -103,8 +120,8 @@ stops_notifs() {
 	verdict
 }
 
-# A kernel fact the listener will need to hand a call it cannot answer
-# back to ptrace (see bench/README.md): run natively, no instance.
+# The kernel's part of handing a call the listener cannot answer back to
+# ptrace (notify.c's take-back): run natively, no instance.
 @test "kernel: a tracer takes a task back from an unanswered notification (SIGSTOP, PTRACE_INTERRUPT) and the call restarts into TRACE" {
 	for how in sigstop interrupt; do
 		capture "$PROBES/probe-takeback" "$how"
@@ -128,16 +145,14 @@ stops_notifs() {
 
 @test "path queries (stat, readlink, access, statx, faccessat2, i386) are answered by notifications, as natively" {
 	pathq_dir
-	capture "$PROBES/probe-pathq" 200 "$Q"
-	check_status 0
-	native=$output
+	native_run "$PROBES/probe-pathq" 200 "$Q"
 	inst -v -- "$PROBES/probe-pathq" 200 "$Q"
 	check_status 0
 	check bad 0
-	[ "$output" = "$native" ] || fail_note "answers differ from native: '$(echo $output)' against '$(echo $native)'"
+	same_as_native
 	stops_notifs
 	tb_count
-	[ "${NOTIFS:-0}" -ge 2000 ] || fail_note "$NOTIFS notifications for 201 rounds of 10 or 12 queries (want at least 2000)"
+	[ "${NOTIFS:-0}" -ge 2000 ] || fail_note "$NOTIFS notifications for 201 rounds of 15 or 17 queries (want at least 2000)"
 	[ "${STOPS:-0}" -lt 1000 ] || fail_note "$STOPS ptrace stops (want few: the queries take none)"
 	[ "${TB:-x}" = 0 ] || fail_note "$TB queries taken back (want 0: the caller has our rights)"
 	verdict
@@ -145,11 +160,11 @@ stops_notifs() {
 
 @test "-N: path queries at ptrace stops, no notification, the same answers" {
 	pathq_dir
-	capture "$PROBES/probe-pathq" 20 "$Q"
-	native=$output
+	native_run "$PROBES/probe-pathq" 20 "$Q"
 	inst -N -v -- "$PROBES/probe-pathq" 20 "$Q"
 	check_status 0
-	[ "$output" = "$native" ] || fail_note "answers differ from native under -N"
+	check bad 0
+	same_as_native
 	stops_notifs
 	[ "${NOTIFS:-x}" = 0 ] || fail_note "$NOTIFS notifications under -N (want 0)"
 	verdict
@@ -157,34 +172,29 @@ stops_notifs() {
 
 @test "a signal without SA_RESTART every 50 us never cuts a notified query or getter short (no EINTR)" {
 	pathq_dir
-	capture "$PROBES/probe-pathq" 20 "$Q"
-	native=$output
+	native_run "$PROBES/probe-pathq" 20 "$Q"
 	inst -- "$PROBES/probe-pathq" -s 50 300 "$Q"
 	check_status 0
 	check bad 0
 	check signals_seen 1
 	check getpid_same 1
-	[ "$(printf '%s\n' "${lines[@]}" | grep -v -e '^rounds=' -e '^signals_seen=')" = "$(printf '%s\n' "$native" | grep -v -e '^rounds=' -e '^signals_seen=')" ] || fail_note "answers differ from native: '$(echo $output)'"
+	same_as_native
 	verdict
 }
 
 @test "a task that dropped to other ids: its queries answered with its rights taken on, as natively" {
 	[ "$MULT_USER" = root ] || skip "needs a root caller to run a task as another user"
 	pathq_dir
-	capture setpriv --reuid=65534 --regid=65534 --clear-groups "$PROBES/probe-pathq" 20 "$Q"
-	check_status 0
-	native=$output
+	native_run setpriv --reuid=65534 --regid=65534 --clear-groups "$PROBES/probe-pathq" 20 "$Q"
 	check access_d -EACCES
 	check stat_d_f -EACCES
 	inst -v -- setpriv --reuid=65534 --regid=65534 --clear-groups "$PROBES/probe-pathq" 20 "$Q"
 	check_status 0
 	check bad 0
-	check access_d -EACCES
-	check stat_d_f -EACCES
-	[ "$output" = "$native" ] || fail_note "answers differ from native: '$(echo $output)' against '$(echo $native)'"
+	same_as_native
 	stops_notifs
 	tb_count
-	[ "${NOTIFS:-0}" -ge 200 ] || fail_note "$NOTIFS notifications for 21 rounds of 14 or 16 queries (want at least 200)"
+	[ "${NOTIFS:-0}" -ge 200 ] || fail_note "$NOTIFS notifications for 21 rounds of 15 or 17 queries (want at least 200)"
 	# Taken back: /proc/self/exe and /proc/self/fd/0 (procfs is left
 	# to a stop with rights taken on), 2 a round, and a few at
 	# start-up; none of the others (d/f's walk meets EACCES: answered).
@@ -195,35 +205,27 @@ stops_notifs() {
 @test "a task whose rights cannot be taken on (real uid 0, effective 65534): queries taken back to ptrace stops, as natively, under a signal every 50 us" {
 	[ "$MULT_USER" = root ] || skip "needs a root caller to run a task as another user"
 	pathq_dir
-	capture setpriv --euid=65534 --egid=65534 --clear-groups "$PROBES/probe-pathq" 20 "$Q"
-	check_status 0
-	native=$output
+	native_run setpriv --euid=65534 --egid=65534 --clear-groups "$PROBES/probe-pathq" 20 "$Q"
 	check access_d 0
 	check stat_d_f -EACCES
 	inst -v -- setpriv --euid=65534 --egid=65534 --clear-groups "$PROBES/probe-pathq" -s 50 20 "$Q"
 	check_status 0
 	check bad 0
-	check access_d 0
-	check stat_d_f -EACCES
-	[ "$(printf '%s\n' "${lines[@]}" | grep -v '^signals_seen=')" = "$(printf '%s\n' "$native" | grep -v '^signals_seen=')" ] || fail_note "answers differ from native: '$(echo $output)' against '$(echo $native)'"
+	same_as_native
 	tb_count
-	[ "${TB:-0}" -ge 200 ] || fail_note "$TB queries taken back for 21 rounds of 10 or 12 (want at least 200)"
+	[ "${TB:-0}" -ge 200 ] || fail_note "$TB queries taken back for 21 rounds of 15 or 17 (want at least 200)"
 	verdict
 }
 
 @test "a task that dropped its ids without exec (undumpable) reaches its own /proc entries, as natively" {
 	[ "$MULT_USER" = root ] || skip "needs a root caller to drop to another user"
 	pathq_dir
-	capture "$PROBES/probe-pathq" -u 5 "$Q"
-	check_status 0
-	native=$output
+	native_run "$PROBES/probe-pathq" -u 5 "$Q"
 	check proc_self_exe 1
 	check proc_self_fd0 0
 	inst -- "$PROBES/probe-pathq" -u 5 "$Q"
 	check_status 0
 	check bad 0
-	check proc_self_exe 1
-	check proc_self_fd0 0
-	[ "$output" = "$native" ] || fail_note "answers differ from native: '$(echo $output)' against '$(echo $native)'"
+	same_as_native
 	verdict
 }
