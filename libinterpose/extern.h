@@ -434,6 +434,9 @@ struct interp {
 	size_t			 i_nheld;	/* tasks held at their exit */
 	struct deny		*i_denied;	/* already logged */
 	pid_t			 i_tracer;	/* the tracing thread's tid */
+	pid_t			 i_rtid;	/* a resume for notify_unlock(): */
+	int			 i_rreq;	/* its ptrace request, */
+	int			 i_rsig;	/* and signal */
 	int			 i_canbe;	/* may take on a tcred: */
 	uint32_t		 i_caps[6];	/* ours (capget's data), */
 	gid_t			*i_groups;	/* our groups */
@@ -623,6 +626,8 @@ pid_t		 pid_out(struct interp *, pid_t);
 void		 ilog(struct interp *, enum interpose_log, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 void		 tracer_resume(struct interp *, struct tracee *, enum verdict);
+void		 tracer_cont(struct interp *, pid_t, int, int);
+void		 tracer_flush(struct interp *);
 void		 hold_exit(struct interp *, struct tracee *);
 void		 hold_release(struct interp *);
 

@@ -249,5 +249,5 @@ signal_delivery(struct interp *ip, struct tracee *t, int sig)
 	}
 	req = t->t_state == TS_CALL && t->t_call.c_fan < 0 ?
 	    PTRACE_SYSCALL : PTRACE_CONT;
-	(void)ptrace(req, t->t_tid, NULL, sig);
+	tracer_cont(ip, t->t_tid, req, sig);
 }

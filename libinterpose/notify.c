@@ -318,7 +318,7 @@ notify_takeback(struct interp *ip, struct tracee *t, const struct call *c,
  * call, descriptors to close) is taken back too, as is one not plainly
  * running (the model may lag).
  */
-static void
+static int
 notify_pathq(struct interp *ip, struct tracee *t, const struct pers *p,
     int sn, const struct seccomp_notif *req,
     struct seccomp_notif_resp *resp)
@@ -343,8 +343,7 @@ notify_pathq(struct interp *ip, struct tracee *t, const struct pers *p,
 		t->t_rcnr = -1;
 		resp->error = 0;
 		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-		(void)seccomp_notify_respond(ip->i_notify, resp);
-		return;
+		return 1;
 	}
 	memset(&a, 0, sizeof(a));
 	a.ip = ip;
@@ -370,13 +369,12 @@ notify_pathq(struct interp *ip, struct tracee *t, const struct pers *p,
 	}
 	if (!a.done) {
 		notify_takeback(ip, t, &c, req->id);
-		return;
+		return 0;
 	}
 	ip->i_nnotif++;
 	resp->error = a.ret < 0 ? (int32_t)a.ret : 0;
 	resp->val = a.ret < 0 ? 0 : a.ret;
-	/* ENOENT: the task died meanwhile; nobody waits for this answer. */
-	(void)seccomp_notify_respond(ip->i_notify, resp);
+	return 1;
 }
 
 /*
@@ -558,8 +556,12 @@ takeback_drop(struct interp *ip, struct tracee *t)
 	t->t_tb = TB_NONE;
 }
 
-/* Answer one notification.  Called with i_mu held. */
-static void
+/*
+ * Answer one notification.  Called with i_mu held; returns 1 if resp is
+ * the answer, for the caller to send once the lock is free (see
+ * tracer_cont() for why), 0 if there is none to send.
+ */
+static int
 notify_serve(struct interp *ip, const struct seccomp_notif *req,
     struct seccomp_notif_resp *resp)
 {
@@ -594,32 +596,29 @@ notify_serve(struct interp *ip, const struct seccomp_notif *req,
 		add.newfd_flags = (uint32_t)t->t_afdflags;
 		if (ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >= 0) {
 			notify_addfd_drop(t);
-			return;
+			return 0;
 		}
 		if (errno == ENOENT)
-			return;
+			return 0;
 		/*
 		 * Not installed (EMFILE: the task has no descriptor free):
 		 * the notification still waits for an answer, the error.
 		 */
 		resp->error = -errno;
-		(void)seccomp_notify_respond(ip->i_notify, resp);
 		notify_addfd_drop(t);
-		return;
+		return 1;
 	}
 	if (sn != SN__MAX && handlers[sn].nqarg != 0 &&
 	    (t = tracee_find(ip, (pid_t)req->pid)) != NULL &&
 	    t->t_proc != NULL && t->t_id != NULL) {
-		notify_pathq(ip, t, p, sn, req, resp);
-		return;
+		return notify_pathq(ip, t, p, sn, req, resp);
 	}
 	if (sn == SN__MAX || handlers[sn].answer == NULL ||
 	    (req->data.args[0] == MAGIC0 && req->data.args[1] == MAGIC1) ||
 	    (t = tracee_find(ip, (pid_t)req->pid)) == NULL ||
 	    t->t_proc == NULL || t->t_id == NULL) {
 		/* Forged magic, or a task we do not know: ENOSYS. */
-		(void)seccomp_notify_respond(ip->i_notify, resp);
-		return;
+		return 1;
 	}
 	ip->i_nnotif++;
 	for (i = 0; i < 6; i++)
@@ -632,8 +631,7 @@ notify_serve(struct interp *ip, const struct seccomp_notif *req,
 		resp->error = 0;
 		resp->val = v;
 	}
-	/* ENOENT: the task died meanwhile; nobody waits for this answer. */
-	(void)seccomp_notify_respond(ip->i_notify, resp);
+	return 1;
 }
 
 static void *
@@ -643,7 +641,7 @@ notify_main(void *arg)
 	struct seccomp_notif		*req = NULL;
 	struct seccomp_notif_resp	*resp = NULL;
 	struct pollfd			 pfd[2];
-	int				 tmo = -1;
+	int				 tmo = -1, send;
 
 	if (seccomp_notify_alloc(&req, &resp) != 0)
 		return NULL;
@@ -681,9 +679,16 @@ notify_main(void *arg)
 			    req) == -1)
 				continue;
 			(void)pthread_mutex_lock(&ip->i_mu);
-			notify_serve(ip, req, resp);
+			send = notify_serve(ip, req, resp);
 			tmo = ip->i_ntb > 0 ? 2 : -1;
 			(void)pthread_mutex_unlock(&ip->i_mu);
+			/*
+			 * ENOENT: the task died meanwhile, or left the call
+			 * for a signal; nobody waits for this answer.
+			 */
+			if (send)
+				(void)seccomp_notify_respond(ip->i_notify,
+				    resp);
 		} else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break;	/* no task has the filter any more */
 	}
@@ -803,6 +808,7 @@ notify_unlock(struct interp *ip)
 {
 	if (ip->i_nthread)
 		(void)pthread_mutex_unlock(&ip->i_mu);
+	tracer_flush(ip);
 }
 
 void

@@ -247,24 +247,57 @@ interpose_rootstop(struct interp *ip)
 	return sig;
 }
 
+/*
+ * Resume task tid with ptrace request req (PTRACE_CONT, PTRACE_SYSCALL)
+ * and signal sig.  With the answer thread running, not at once but in
+ * notify_unlock(), once i_mu is free: the task woken often takes the
+ * CPU from the tracing thread (one CPU is the default placement) and
+ * makes a notified call, whose answer would then wait for the lock
+ * until the tracing thread ran again; each such turn cost two futex
+ * calls and two more context switches.  Until then the task stays
+ * stopped, so its tid cannot be reused (this thread alone reaps).
+ */
+void
+tracer_cont(struct interp *ip, pid_t tid, int req, int sig)
+{
+	tracer_flush(ip);
+	if (!ip->i_nthread) {
+		(void)ptrace((enum __ptrace_request)req, tid, NULL, sig);
+		return;
+	}
+	ip->i_rtid = tid;
+	ip->i_rreq = req;
+	ip->i_rsig = sig;
+}
+
+/* The resume tracer_cont() left, if any. */
+void
+tracer_flush(struct interp *ip)
+{
+	if (ip->i_rtid <= 0)
+		return;
+	(void)ptrace((enum __ptrace_request)ip->i_rreq, ip->i_rtid, NULL,
+	    ip->i_rsig);
+	ip->i_rtid = 0;
+}
+
 /* Resume a stopped task as the verdict says.  A vanished task is fine. */
 void
 tracer_resume(struct interp *ip, struct tracee *t, enum verdict v)
 {
-	(void)ip;
 	switch (v) {
 	case V_CONT:
 		if (t->t_state == TS_CALL)
 			t->t_state = TS_RUN;
-		(void)ptrace(PTRACE_CONT, t->t_tid, NULL, 0);
+		tracer_cont(ip, t->t_tid, PTRACE_CONT, 0);
 		break;
 	case V_EXIT:
 		t->t_state = TS_CALL;
-		(void)ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0);
+		tracer_cont(ip, t->t_tid, PTRACE_SYSCALL, 0);
 		break;
 	case V_AGAIN:
 		t->t_state = TS_CALL;
-		(void)ptrace(PTRACE_CONT, t->t_tid, NULL, 0);
+		tracer_cont(ip, t->t_tid, PTRACE_CONT, 0);
 		break;
 	case V_PARK:
 		break;
