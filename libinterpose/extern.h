@@ -49,6 +49,15 @@
 #define MAGIC0		0x6d756c74UL	/* getppid(MAGIC0, MAGIC1): the */
 #define MAGIC1		0x73637231UL	/* listener installs a descriptor */
 #define TB_MAGIC	SCRATCH_ADDR	/* a path taken back: see notify.c */
+/*
+ * Open flags that keep an open from the listener (h_openq()): any access
+ * but reading, creating, truncating, O_PATH (SECCOMP_IOCTL_NOTIF_ADDFD
+ * cannot install such a descriptor: EBADF), and O_TMPFILE's own bit (the
+ * kernel's __O_TMPFILE; glibc's includes O_DIRECTORY).
+ */
+#define OPENQ_NOT	(O_ACCMODE | O_CREAT | O_TRUNC | O_PATH | 020000000)
+/* The kernel's O_LARGEFILE (x86's, asm-generic's): glibc's is 0 here. */
+#define KO_LARGEFILE	0100000
 #define TB_SIGNAL	(SIGRTMIN + 3)	/* wakes the tracing thread for it */
 #define DROP_MAX	253		/* SCM_MAX_FD */
 #define CLOSE_MAGIC	0x6d756c00U	/* close_range flags no kernel takes */
@@ -252,6 +261,8 @@ struct nanswer {
 	int		 done;		/* ret is the answer */
 	int		 as;		/* walked with the caller's rights */
 	int64_t		 ret;
+	int		 afd;		/* or ours to install (ret 0), */
+	int		 afdfl;		/* with O_CLOEXEC or 0 */
 };
 
 enum fanmode {
@@ -510,7 +521,11 @@ struct handler {
 	int		 nrule;
 	int		 rdtrap;	/* trapped only by the read filter */
 	int		 nqarg;		/* 1 + the path argument of a query
-					   the listener may answer, or 0 */
+					   the listener may answer, or 0; */
+	int		 nqflags;	/* 1 + its open flags argument, none
+					   of OPENQ_NOT for the listener, */
+	enum verdict	(*query)(struct interp *, struct tracee *,
+			    struct call *);	/* and the answer */
 };
 extern const struct handler handlers[SN__MAX];
 extern const char *const hclass_names[HC__MAX];
@@ -582,6 +597,7 @@ void		 takeback_run(struct interp *);
 void		 takeback_arm(struct interp *, struct tracee *);
 void		 takeback_undo(struct tracee *, int);
 void		 takeback_unmask(struct tracee *);
+void		 takeback_rewind(struct tracee *);
 void		 takeback_drop(struct interp *, struct tracee *);
 void		 mm_unref(struct mm *);
 struct mm	*mm_new(void);
@@ -642,6 +658,7 @@ enum verdict	 h_procpath_exit(struct interp *, struct tracee *,
 enum verdict	 h_getdents(struct interp *, struct tracee *, struct call *);
 /* h_path.c */
 enum verdict	 h_pathq(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_openq(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_pathchk(struct interp *, struct tracee *, struct call *);
 void		 link_virtual(struct interp *, char *, size_t);
 void		 procmnt_load(struct interp *);

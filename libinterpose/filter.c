@@ -27,6 +27,7 @@
 #include <linux/seccomp.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,7 +45,8 @@
  *  notify	ALLOW, except the getters (rows with an answer function),
  *		with INTERPOSE_ANSWER_PATHS the path queries (rows with
  *		nqarg) unless their path is in scratch (the supervisor's
- *		copies, TB_MAGIC), and getppid(MAGIC0, MAGIC1): USER_NOTIF,
+ *		copies, TB_MAGIC), the opens (nqflags) only for reading
+ *		(none of OPENQ_NOT), and getppid(MAGIC0, MAGIC1): USER_NOTIF,
  *		in every ABI.  Its listener's thread answers the getters
  *		and path queries (notify.c) and hands in descriptors (the
  *		scratch memfd, snapshots).
@@ -327,10 +329,19 @@ filter_notify(int nnp, int answer)
 		    __NR_SCMP_ERROR)
 			continue;
 		a = handlers[sn].nqarg - 1;
-		if (seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
+		if (handlers[sn].nqflags == 0 ?
+		    (seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
 		    SCMP_CMP(a, SCMP_CMP_LT, SCRATCH_ADDR)) != 0 ||
 		    seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1,
-		    SCMP_CMP(a, SCMP_CMP_GE, SCRATCH_END)) != 0)
+		    SCMP_CMP(a, SCMP_CMP_GE, SCRATCH_END)) != 0) :
+		    (seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 2,
+		    SCMP_CMP(a, SCMP_CMP_LT, SCRATCH_ADDR), SCMP_CMP(
+		    handlers[sn].nqflags - 1, SCMP_CMP_MASKED_EQ, OPENQ_NOT,
+		    0)) != 0 ||
+		    seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 2,
+		    SCMP_CMP(a, SCMP_CMP_GE, SCRATCH_END), SCMP_CMP(
+		    handlers[sn].nqflags - 1, SCMP_CMP_MASKED_EQ, OPENQ_NOT,
+		    0)) != 0))
 			goto fail;
 	}
 	if (!((answer & INTERPOSE_ANSWER_IDS) &&

@@ -1281,6 +1281,93 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
 	return call_return(t, c, e);
 }
 
+/*
+ * open and openat for reading, which the notify filter sends the answer
+ * thread (c_nq; no O_CREAT, O_TRUNC or O_TMPFILE, not for writing): the
+ * walk of h_pathq() (walk_fast() alone: never procfs), then an open of
+ * what it found, by this thread with the caller's rights, and the
+ * descriptor installed in the caller as the call's result (SECCOMP_
+ * IOCTL_NOTIF_ADDFD, in notify.c).  Only a regular file or a directory
+ * is opened here: a device's open acts (a terminal's belongs to the
+ * opener), a FIFO's waits.  The second open is of the walk's steps,
+ * links expanded, and must land where the walk did (a sibling can swap
+ * a directory meanwhile); O_NONBLOCK keeps a FIFO or a lease swapped in
+ * from holding this thread, and O_NOCTTY a terminal from becoming ours,
+ * until the descriptor is found not to be the walk's and closed.  A
+ * missing file, or the caller's lack of rights, is answered as the
+ * kernel would; anything else is taken back to a ptrace stop, and
+ * h_procpath().
+ */
+enum verdict
+h_openq(struct interp *ip, struct tracee *t, struct call *c)
+{
+	struct open_how	 how;
+	struct pwalk	 w;
+	struct stat	 st;
+	char		 s[PATH_MAX];
+	uint64_t	 f;
+	int		 sn = c->c_sn, dirfd = AT_FDCWD, pa = 0, wf, fd, nfd, e;
+
+	if (c->c_nq == NULL || (sn != SN_open && sn != SN_openat))
+		return V_CONT;
+	if (sn == SN_openat) {
+		dirfd = (int32_t)c->c_arg[0];
+		pa = 1;
+	}
+	f = c->c_arg[pa + 1] & (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY |
+	    O_TRUNC | O_APPEND | O_NONBLOCK | O_SYNC | O_ASYNC | O_DIRECT |
+	    KO_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |
+	    O_PATH | O_TMPFILE);
+	/*
+	 * The filter's test, and: a 32-bit caller's file without
+	 * O_LARGEFILE, which ours would have (an EOVERFLOW to decide).
+	 */
+	if ((f & OPENQ_NOT) != 0 ||
+	    (c->c_pers->p_compat && !(f & KO_LARGEFILE)))
+		return V_CONT;
+	if (!c->c_nq->as && !cred_same(ip, t))
+		return V_CONT;
+	if ((e = notify_path(t, c->c_nq, c->c_arg[pa], s, sizeof(s))) ==
+	    -EAGAIN)
+		return V_CONT;
+	if (e < 0)
+		return call_return(t, c, e);
+	if (s[0] == '\0')
+		return call_return(t, c, -ENOENT);
+	wf = PW_FAST | ((f & O_NOFOLLOW) ? 0 : PW_FOLLOW);
+	if ((fd = path_walk(ip, t, dirfd, s, wf, &w)) == -EAGAIN)
+		return V_CONT;
+	if (fd < 0)
+		return call_return(t, c, fd);
+	close(fd);
+	if (S_ISLNK(w.w_st.st_mode))
+		return call_return(t, c, -ELOOP);	/* O_NOFOLLOW */
+	if ((!S_ISREG(w.w_st.st_mode) && !S_ISDIR(w.w_st.st_mode)) ||
+	    w.w_canon[0] != '/')
+		return V_CONT;
+	memset(&how, 0, sizeof(how));
+	how.flags = f | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	nfd = (int)syscall(SYS_openat2, ip->i_rootfd, w.w_canon, &how,
+	    sizeof(how));
+	if (nfd == -1) {
+		/* What the caller's rights or flags make of this file. */
+		e = errno;
+		if (e == EACCES || e == EPERM || e == ENOTDIR)
+			return call_return(t, c, -e);
+		return V_CONT;
+	}
+	if (fstat(nfd, &st) == -1 || st.st_dev != w.w_st.st_dev ||
+	    st.st_ino != w.w_st.st_ino || (!(f & O_NONBLOCK) &&
+	    fcntl(nfd, F_SETFL, (int)(f & ~(uint64_t)O_NONBLOCK)) == -1)) {
+		close(nfd);
+		return V_CONT;
+	}
+	c->c_nq->afd = nfd;
+	c->c_nq->afdfl = (f & O_CLOEXEC) ? O_CLOEXEC : 0;
+	return call_return(t, c, 0);
+}
+
 /* The path arguments of a call that acts: dirfd (-1: none), path. */
 struct pspec {
 	int	 dirarg;

@@ -468,10 +468,14 @@ fix_stat(struct interp *ip, const char *in, size_t len, char *out,
 	return n;
 }
 
-/* status: the id lines, one value each as in a fresh PID namespace. */
+/*
+ * status: the id lines, one value each as in a fresh PID namespace; with
+ * blk, the signal mask is *blk (the reader's own, which a take-back
+ * holds blocked: see takeback_arm()).
+ */
 static size_t
 fix_status(struct interp *ip, const char *in, size_t len, char *out,
-    size_t cap, char state)
+    size_t cap, char state, const uint64_t *blk)
 {
 	static const char *const keys[] = { "Tgid:", "Pid:", "PPid:",
 	    "TracerPid:", "NStgid:", "NSpid:", "NSpgid:", "NSsid:", NULL };
@@ -487,6 +491,13 @@ fix_status(struct interp *ip, const char *in, size_t len, char *out,
 			if ((size_t)(nl - p) > (kl = strlen(k)) &&
 			    memcmp(p, k, kl) == 0)
 				break;
+		if (k == NULL && blk != NULL && (size_t)(nl - p) > 7 &&
+		    memcmp(p, "SigBlk:", 7) == 0) {
+			put(out, &n, cap, line, (size_t)snprintf(line,
+			    sizeof(line), "SigBlk:\t%016llx\n",
+			    (unsigned long long)*blk));
+			continue;
+		}
 		if (k == NULL && (size_t)(nl - p) > 8 &&
 		    memcmp(p, "State:\tt", 8) == 0) {
 			put(out, &n, cap, line, (size_t)snprintf(line,
@@ -581,7 +592,10 @@ snapshot_text(struct interp *ip, struct tracee *t, const struct ppath *pp,
 	case PK_STAT:
 	case PK_STATUS:
 		n = pp->kind == PK_STAT ? fix_stat(ip, in, r, out, cap,
-		    state) : fix_status(ip, in, r, out, cap, state);
+		    state) : fix_status(ip, in, r, out, cap, state,
+		    (t->t_flags & T_TBMASK) && (pp->tid == t->t_tid ||
+		    (pp->tid == 0 && pp->real == t->t_tid)) ?
+		    &t->t_tbmask : NULL);
 		if (n == 0)
 			n = PROCFIX_ERR;
 		break;

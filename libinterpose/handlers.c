@@ -77,8 +77,9 @@
 		"again at its next path query; without CAP_SYS_PTRACE: its " \
 		"dumpability checked at its next trapped call"
 #define PROCPATH .enter = h_procpath, .exit = h_procpath_exit, \
-		.class = HC_PROC, .stops = 2, \
-		.how = "walked by the supervisor first: a walk that meets an " \
+		.class = HC_PROC, .stops = 2, .how = PROCPATH_HOW
+#define PROCPATH_HOW \
+		"walked by the supervisor first: a walk that meets an " \
 		"outside pid fails (ENOENT); one that stays out of procfs " \
 		"made openat2 of the steps it took with RESOLVE_NO_SYMLINKS " \
 		"(x86-64 open and openat); a path under /proc naming a pid " \
@@ -89,6 +90,18 @@
 		"(1 stop); opens checked at the exit: an outside /proc entry " \
 		"is closed, ENOENT, and so is one of those files opened " \
 		"readable unrewritten, EACCES"
+#define OPENQ	.enter = h_procpath, .exit = h_procpath_exit, \
+		.class = HC_PROC, .stops = 1, .query = h_openq, \
+		.how = "for reading (no O_CREAT, O_TRUNC, O_PATH or " \
+		"O_TMPFILE), when the instance started with the supervisor's " \
+		"rights: by the answer thread (a user notification, no ptrace " \
+		"stop), which walks the path as for stat, answers a missing " \
+		"file or a refused search itself, and opens a regular file " \
+		"or directory with the caller's rights and installs the " \
+		"descriptor in the caller (SECCOMP_IOCTL_NOTIF_ADDFD); else, " \
+		"or where the thread cannot (a device, a FIFO, procfs, an " \
+		"i386 open without O_LARGEFILE), at a ptrace stop (2 stops): " \
+		PROCPATH_HOW
 #define PATHQ	.enter = h_pathq, .exit = h_procpath_exit, \
 		.class = HC_PROC, .stops = 1, \
 		.how = "the path walked by the supervisor in the caller's " \
@@ -469,24 +482,24 @@ const struct handler handlers[SN__MAX] = {
 	    .rule = { R1(CEQ(2, CLOSE_MAGIC)) }, .nrule = 1 },
 
 	/* /proc. */
-	[SN_open] = { PROCPATH },
-	[SN_openat] = { PROCPATH },
+	[SN_open] = { OPENQ, .nqarg = 1, .nqflags = 2 },
+	[SN_openat] = { OPENQ, .nqarg = 2, .nqflags = 3 },
 	[SN_openat2] = { PROCPATH },
 	[SN_creat] = { PATHCHK },
-	[SN_stat] = { PATHQ, .nqarg = 1 },
-	[SN_lstat] = { PATHQ, .nqarg = 1 },
-	[SN_oldstat] = { PATHQ, .nqarg = 1 },
-	[SN_oldlstat] = { PATHQ, .nqarg = 1 },
-	[SN_stat64] = { PATHQ, .nqarg = 1 },
-	[SN_lstat64] = { PATHQ, .nqarg = 1 },
-	[SN_newfstatat] = { PATHQ, .nqarg = 2 },
-	[SN_fstatat64] = { PATHQ, .nqarg = 2 },
-	[SN_statx] = { PATHQ, .nqarg = 2 },
-	[SN_access] = { PATHQ, .nqarg = 1 },
-	[SN_faccessat] = { PATHQ, .nqarg = 2 },
-	[SN_faccessat2] = { PATHQ, .nqarg = 2 },
-	[SN_readlink] = { PATHQ, .nqarg = 1 },
-	[SN_readlinkat] = { PATHQ, .nqarg = 2 },
+	[SN_stat] = { PATHQ, .nqarg = 1, .query = h_pathq },
+	[SN_lstat] = { PATHQ, .nqarg = 1, .query = h_pathq },
+	[SN_oldstat] = { PATHQ, .nqarg = 1, .query = h_pathq },
+	[SN_oldlstat] = { PATHQ, .nqarg = 1, .query = h_pathq },
+	[SN_stat64] = { PATHQ, .nqarg = 1, .query = h_pathq },
+	[SN_lstat64] = { PATHQ, .nqarg = 1, .query = h_pathq },
+	[SN_newfstatat] = { PATHQ, .nqarg = 2, .query = h_pathq },
+	[SN_fstatat64] = { PATHQ, .nqarg = 2, .query = h_pathq },
+	[SN_statx] = { PATHQ, .nqarg = 2, .query = h_pathq },
+	[SN_access] = { PATHQ, .nqarg = 1, .query = h_pathq },
+	[SN_faccessat] = { PATHQ, .nqarg = 2, .query = h_pathq },
+	[SN_faccessat2] = { PATHQ, .nqarg = 2, .query = h_pathq },
+	[SN_readlink] = { PATHQ, .nqarg = 1, .query = h_pathq },
+	[SN_readlinkat] = { PATHQ, .nqarg = 2, .query = h_pathq },
 	[SN_chdir] = { PATHCHK },
 	[SN_chroot] = { PATHCHK },
 	[SN_inotify_add_watch] = { PATHCHK },

@@ -96,6 +96,7 @@ inject_call(struct tracee *t, int sn, const uint64_t a[6], enum injmode mode,
 	s->nr = nr;
 	s->fn = done;
 	t->t_state = TS_INJECT;
+	takeback_rewind(t);
 	if (s->mode == INJ_EXIT) {
 		/* Run the call instruction again, with rax the number. */
 		if (regs_set(t, R_RET, (uint64_t)nr) == -1 ||

@@ -321,7 +321,7 @@ notify_takeback(struct interp *ip, struct tracee *t, const struct call *c,
 static int
 notify_pathq(struct interp *ip, struct tracee *t, const struct pers *p,
     int sn, const struct seccomp_notif *req,
-    struct seccomp_notif_resp *resp)
+    struct seccomp_notif_resp *resp, struct seccomp_notif_addfd *ins)
 {
 	struct call	 c;
 	struct nanswer	 a;
@@ -349,6 +349,7 @@ notify_pathq(struct interp *ip, struct tracee *t, const struct pers *p,
 	a.ip = ip;
 	a.id = req->id;
 	a.fd = ip->i_notify;
+	a.afd = -1;
 	c.c_nq = &a;
 	if (t->t_state == TS_RUN && t->t_tb != TB_ARMED && t->t_mm != NULL &&
 	    !t->t_inj.pending && t->t_injstack == NULL && t->t_ndrop == 0 &&
@@ -361,17 +362,30 @@ notify_pathq(struct interp *ip, struct tracee *t, const struct pers *p,
 		if (!cred_same(ip, t) && t->t_cred == 3 &&
 		    notify_mm(t, &a) != NULL && notify_as(ip, &t->t_cr) == 0)
 			a.as = 1;
-		(void)h_pathq(ip, t, &c);
+		(void)handlers[sn].query(ip, t, &c);
 		if (a.as && notify_back(ip) == -1) {
 			ip->i_canbe = -1;
 			a.done = 0;
 		}
 	}
 	if (!a.done) {
+		if (a.afd != -1)
+			close(a.afd);
 		notify_takeback(ip, t, &c, req->id);
 		return 0;
 	}
 	ip->i_nnotif++;
+	if (a.afd != -1 && a.ret == 0) {
+		/* An open's descriptor, the call's result. */
+		memset(ins, 0, sizeof(*ins));
+		ins->id = req->id;
+		ins->flags = SECCOMP_ADDFD_FLAG_SEND;
+		ins->srcfd = (uint32_t)a.afd;
+		ins->newfd_flags = (uint32_t)a.afdfl;
+		return 2;
+	}
+	if (a.afd != -1)
+		close(a.afd);
 	resp->error = a.ret < 0 ? (int32_t)a.ret : 0;
 	resp->val = a.ret < 0 ? 0 : a.ret;
 	return 1;
@@ -486,6 +500,18 @@ takeback_undo(struct tracee *t, int ev)
 		    sizeof(t->t_tbmask), &t->t_tbmask);
 }
 
+/*
+ * A call taken back that an injected step now runs again from its start
+ * (scratch to map first, ...), or cuts short: no exit stop of its own
+ * will come, so its signal mask comes back now, before the step runs.
+ */
+void
+takeback_rewind(struct tracee *t)
+{
+	if (t->t_flags & T_TBMASK)
+		takeback_unmask(t);
+}
+
 /* The exit of a call taken back: its signal mask back (T_TBMASK). */
 void
 takeback_unmask(struct tracee *t)
@@ -558,12 +584,13 @@ takeback_drop(struct interp *ip, struct tracee *t)
 
 /*
  * Answer one notification.  Called with i_mu held; returns 1 if resp is
- * the answer, for the caller to send once the lock is free (see
+ * the answer, 2 if ins is (a descriptor of ours, installed as the call's
+ * result), for the caller to send once the lock is free (see
  * tracer_cont() for why), 0 if there is none to send.
  */
 static int
 notify_serve(struct interp *ip, const struct seccomp_notif *req,
-    struct seccomp_notif_resp *resp)
+    struct seccomp_notif_resp *resp, struct seccomp_notif_addfd *ins)
 {
 	struct seccomp_notif_addfd	 add;
 	const struct pers		*p;
@@ -611,7 +638,7 @@ notify_serve(struct interp *ip, const struct seccomp_notif *req,
 	if (sn != SN__MAX && handlers[sn].nqarg != 0 &&
 	    (t = tracee_find(ip, (pid_t)req->pid)) != NULL &&
 	    t->t_proc != NULL && t->t_id != NULL) {
-		return notify_pathq(ip, t, p, sn, req, resp);
+		return notify_pathq(ip, t, p, sn, req, resp, ins);
 	}
 	if (sn == SN__MAX || handlers[sn].answer == NULL ||
 	    (req->data.args[0] == MAGIC0 && req->data.args[1] == MAGIC1) ||
@@ -634,12 +661,44 @@ notify_serve(struct interp *ip, const struct seccomp_notif *req,
 	return 1;
 }
 
+/*
+ * Install descriptor add->srcfd (ours, closed here) in the caller of
+ * notification add->id as its call's result.  EMFILE and the like are
+ * the call's error, as the kernel's own open would give; ENOENT: nobody
+ * waits.  Before Linux 5.14 (no SECCOMP_ADDFD_FLAG_SEND) the descriptor
+ * is installed first and its number sent after.
+ */
+static void
+notify_install(struct interp *ip, struct seccomp_notif_addfd *add,
+    struct seccomp_notif_resp *resp)
+{
+	int	 n;
+
+	memset(resp, 0, sizeof(*resp));
+	resp->id = add->id;
+	if ((n = ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, add)) == -1 &&
+	    errno == EINVAL && add->flags != 0) {
+		add->flags = 0;
+		if ((n = ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD,
+		    add)) >= 0) {
+			resp->val = n;
+			(void)seccomp_notify_respond(ip->i_notify, resp);
+		}
+	}
+	if (n == -1 && errno != ENOENT) {
+		resp->error = -errno;
+		(void)seccomp_notify_respond(ip->i_notify, resp);
+	}
+	close((int)add->srcfd);
+}
+
 static void *
 notify_main(void *arg)
 {
 	struct interp			*ip = arg;
 	struct seccomp_notif		*req = NULL;
 	struct seccomp_notif_resp	*resp = NULL;
+	struct seccomp_notif_addfd	 add;
 	struct pollfd			 pfd[2];
 	int				 tmo = -1, send;
 
@@ -679,16 +738,18 @@ notify_main(void *arg)
 			    req) == -1)
 				continue;
 			(void)pthread_mutex_lock(&ip->i_mu);
-			send = notify_serve(ip, req, resp);
+			send = notify_serve(ip, req, resp, &add);
 			tmo = ip->i_ntb > 0 ? 2 : -1;
 			(void)pthread_mutex_unlock(&ip->i_mu);
 			/*
 			 * ENOENT: the task died meanwhile, or left the call
 			 * for a signal; nobody waits for this answer.
 			 */
-			if (send)
+			if (send == 1)
 				(void)seccomp_notify_respond(ip->i_notify,
 				    resp);
+			else if (send == 2)
+				notify_install(ip, &add, resp);
 		} else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break;	/* no task has the filter any more */
 	}

@@ -467,6 +467,7 @@ scratch_ensure(struct interp *ip, struct tracee *t, int out)
 	}
 	mm->m_busy = t->t_tid;
 	t->t_state = TS_INJECT;
+	takeback_rewind(t);
 	if (ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0) == -1)
 		return -1;
 	return 1;

@@ -398,7 +398,15 @@ syscall_enter(struct interp *ip, struct tracee *t)
 		/* A call taken back: its signals wait for its exit. */
 		t->t_flags |= T_TBCONT;
 		v = V_EXIT;
-	}
+	} else if (v == V_EXIT && (t->t_flags & T_TBMASK) && t->t_afd == -1)
+		/*
+		 * Rewritten (into scratch, or as openat2), which the
+		 * listener lets through: its signals may come, as natively
+		 * (the open of a FIFO waits for a writer, for ever maybe).
+		 * Not a snapshot the listener hands over (t_afd), which a
+		 * signal would cut short, and the call start again.
+		 */
+		takeback_unmask(t);
 	if ((v == V_CONT || v == V_EXIT) && c->c_sn < SN__MAX &&
 	    c->c_pers != NULL && handlers[c->c_sn].nqarg != 0)
 		recheck_mark(ip, t, c);

@@ -37,6 +37,18 @@
  * it undumpable; proc_self_exe= and proc_self_fd0= then show that it
  * still reaches its own /proc entries, as the kernel lets a task do.
  * getpid_same=1: getpid, a notified getter too, gave the same pid.
+ *
+ * Opens for reading, which the answer thread makes and installs: open_f=
+ * what a plain open of f gave (bytes read, F_GETFL, close-on-exec, and
+ * the descriptor's number after DIR's), open_dir= DIR with O_DIRECTORY,
+ * O_NOFOLLOW and O_CLOEXEC, open_l_nofollow= (-ELOOP), open_f_dir= f
+ * with O_DIRECTORY (-ENOTDIR), openat_none= (-ENOENT), openat_l= l
+ * followed, open_d_f= under d, open_prot_none= (-EFAULT), open_path=
+ * f with O_PATH, open_junk= f with a bit no flag uses, and through int
+ * $0x80 i386_open_lfs= (O_LARGEFILE) and i386_open_nolfs= (without,
+ * which the thread leaves to a stop).  Once, not in every round:
+ * open_fifo= the FIFO DIR/p with O_NONBLOCK and open_devnull=
+ * /dev/null, which the thread leaves to a stop too.
  */
 
 #define _GNU_SOURCE
@@ -57,7 +69,7 @@
 
 #include "probe.h"
 
-#define NQ	17
+#define NQ	29
 
 static volatile sig_atomic_t	 g_signals;
 static int			 g_i386;
@@ -83,6 +95,38 @@ put(char *out, size_t len, long r, const char *text)
 		snprintf(out, len, "%s", text);
 	else
 		snprintf(out, len, "%ld", r);
+}
+
+/* An open's result (fd or -1) as text, the descriptor closed. */
+static void
+put_open(char *out, size_t len, int fd, int dfd)
+{
+	char	 b[64];
+	ssize_t	 n;
+
+	if (fd < 0) {
+		put(out, len, -1, NULL);
+		return;
+	}
+	n = read(fd, b, sizeof(b));
+	snprintf(out, len, "read:%zd:fl:%o:cloexec:%d:rel:%d", n,
+	    fcntl(fd, F_GETFL), (fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0,
+	    fd - dfd);
+	close(fd);
+}
+
+/* An int $0x80 open of the path at g_low, as put_open() puts it. */
+static void
+put_open32(char *out, size_t len, long flags, int dfd)
+{
+	long	 r;
+
+	r = int80(5, (long)g_low, flags, 0);		/* open */
+	if (r < 0) {
+		errno = (int)-r;
+		r = -1;
+	}
+	put_open(out, len, (int)r, dfd);
 }
 
 /* One round of every query, their answers in a[]. */
@@ -132,6 +176,22 @@ round_once(const char *dir, int dfd, char a[NQ][128])
 	put(a[15], 128, r, NULL);
 	r = syscall(SYS_getpid);
 	put(a[16], 128, r < 0 ? r : r == g_pid, NULL);
+	snprintf(p, sizeof(p), "%s/f", dir);
+	put_open(a[17], 128, open(p, O_RDONLY), dfd);
+	put_open(a[18], 128, open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC), dfd);
+	snprintf(p, sizeof(p), "%s/l", dir);
+	put_open(a[19], 128, open(p, O_RDONLY | O_NOFOLLOW), dfd);
+	snprintf(p, sizeof(p), "%s/f", dir);
+	put_open(a[20], 128, open(p, O_RDONLY | O_DIRECTORY), dfd);
+	put_open(a[21], 128, openat(dfd, "nonesuch", O_RDONLY), dfd);
+	put_open(a[22], 128, openat(dfd, "l", O_RDONLY | O_CLOEXEC), dfd);
+	snprintf(p, sizeof(p), "%s/d/f", dir);
+	put_open(a[23], 128, open(p, O_RDONLY), dfd);
+	put_open(a[24], 128, open(g_none, O_RDONLY), dfd);
+	snprintf(p, sizeof(p), "%s/f", dir);
+	put_open(a[25], 128, open(p, O_PATH), dfd);
+	put_open(a[26], 128, open(p, O_RDONLY | 0x40000000), dfd);
 	if (g_i386) {
 		r = int80(33, (long)(g_low), R_OK, 0);		/* access */
 		if (r < 0) {
@@ -147,6 +207,8 @@ round_once(const char *dir, int dfd, char a[NQ][128])
 			r = -1;
 		}
 		put(a[11], 128, r, r >= 0 ? g_low + 512 : NULL);
+		put_open32(a[27], 128, O_RDONLY | 0100000, dfd);
+		put_open32(a[28], 128, O_RDONLY, dfd);
 	}
 }
 
@@ -157,8 +219,11 @@ main(int argc, char *argv[])
 	    "readlink_l", "access_f", "access_d", "stat_d_f", "readlinkat_l",
 	    "statx_l", "faccessat2_f", "fstatat_none", "i386_access_f",
 	    "i386_readlink_l", "readlink_ro", "stat_prot_none",
-	    "proc_self_exe", "proc_self_fd0", "getpid_same" };
-	char			 first[NQ][128], now[NQ][128];
+	    "proc_self_exe", "proc_self_fd0", "getpid_same", "open_f",
+	    "open_dir", "open_l_nofollow", "open_f_dir", "openat_none",
+	    "openat_l", "open_d_f", "open_prot_none", "open_path",
+	    "open_junk", "i386_open_lfs", "i386_open_nolfs" };
+	char			 first[NQ][128], now[NQ][128], p[512], o[128];
 	struct sigaction	 sa;
 	struct itimerval	 it;
 	long			 rounds, i, bad = 0;
@@ -204,8 +269,13 @@ main(int argc, char *argv[])
 		fail("mprotect");
 	round_once(argv[2], dfd, first);
 	for (k = 0; k < NQ; k++)
-		if ((k != 10 && k != 11) || g_i386)
+		if ((k != 10 && k != 11 && k != 27 && k != 28) || g_i386)
 			printf("%s=%s\n", keys[k], first[k]);
+	snprintf(p, sizeof(p), "%s/p", argv[2]);
+	put_open(o, sizeof(o), open(p, O_RDONLY | O_NONBLOCK), dfd);
+	printf("open_fifo=%s\n", o);
+	put_open(o, sizeof(o), open("/dev/null", O_RDONLY), dfd);
+	printf("open_devnull=%s\n", o);
 	if (sig) {
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = onalarm;	/* no SA_RESTART */
