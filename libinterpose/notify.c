@@ -81,6 +81,11 @@
  * task's by the notification still waiting after the open: a reused
  * tid is never read or written.  That descriptor ignores protections
  * (FOLL_FORCE); PROCMAP_QUERY on the mm's /proc/TID/maps checks them.
+ * The opens for reading (rows with nqflags) are walked the same way by
+ * h_openq(), which opens a regular file or directory itself and leaves
+ * the descriptor in ins: it is installed as the call's result with
+ * SECCOMP_IOCTL_NOTIF_ADDFD (notify_install()), once the lock is free,
+ * as every answer is sent.
  *
  * A listener cannot decline a call: USER_NOTIF outranks TRACE.  A query
  * this thread cannot answer as the kernel would (a caller whose rights
@@ -94,7 +99,10 @@
  * where the argument is put back before the handler sees it
  * (takeback_undo(), at whatever stop of the task comes first).  From
  * the interrupt stop to the call's exit its signals are blocked, so
- * that a fast timer cannot have the call taken back for ever.  The
+ * that a fast timer cannot have the call taken back for ever; not past
+ * a stop that rewrote the call (into scratch, as openat2), which the
+ * listener lets through and which may wait (a FIFO's open), nor past an
+ * injected step that runs it again from its start (takeback_rewind()).  The
  * tracee's t_tb* fields carry the state; tests/probes/probe-takeback
  * shows the kernel's part.
  */
