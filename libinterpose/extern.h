@@ -58,6 +58,10 @@
 #define OPENQ_NOT	(O_ACCMODE | O_CREAT | O_TRUNC | O_PATH | 020000000)
 /* The kernel's O_LARGEFILE (x86's, asm-generic's): glibc's is 0 here. */
 #define KO_LARGEFILE	0100000
+/* The open flags the kernel knows (openat2 refuses any other). */
+#define OPEN_KNOWN	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | \
+	O_APPEND | O_NONBLOCK | O_SYNC | O_ASYNC | O_DIRECT | KO_LARGEFILE | \
+	O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH | O_TMPFILE)
 #define TB_SIGNAL	(SIGRTMIN + 3)	/* wakes the tracing thread for it */
 #define DROP_MAX	253		/* SCM_MAX_FD */
 #define CLOSE_MAGIC	0x6d756c00U	/* close_range flags no kernel takes */

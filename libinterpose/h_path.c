@@ -1314,10 +1314,7 @@ h_openq(struct interp *ip, struct tracee *t, struct call *c)
 		dirfd = (int32_t)c->c_arg[0];
 		pa = 1;
 	}
-	f = c->c_arg[pa + 1] & (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY |
-	    O_TRUNC | O_APPEND | O_NONBLOCK | O_SYNC | O_ASYNC | O_DIRECT |
-	    KO_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |
-	    O_PATH | O_TMPFILE);
+	f = c->c_arg[pa + 1] & OPEN_KNOWN;
 	/*
 	 * The filter's test, and: a 32-bit caller's file without
 	 * O_LARGEFILE, which ours would have (an EOVERFLOW to decide).

@@ -838,10 +838,7 @@ open_beneath(struct interp *ip, struct tracee *t, struct call *c,
 	enum verdict	 v;
 	int		 nr, sn = c->c_sn;
 
-	f = c->c_arg[sn == SN_open ? 1 : 2] & (O_ACCMODE | O_CREAT | O_EXCL |
-	    O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_SYNC | O_ASYNC |
-	    O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME |
-	    O_CLOEXEC | O_PATH | O_TMPFILE);
+	f = c->c_arg[sn == SN_open ? 1 : 2] & OPEN_KNOWN;
 	if (f & O_PATH)
 		f &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 	memset(&how, 0, sizeof(how));

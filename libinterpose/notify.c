@@ -108,6 +108,7 @@
  */
 
 static int	notify_back(struct interp *);
+static int	notify_addfd_send(int, uint64_t, int, int);
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS	SECCOMP_IOW(4, __u64)
@@ -387,7 +388,6 @@ notify_pathq(struct interp *ip, struct tracee *t, const struct pers *p,
 		/* An open's descriptor, the call's result. */
 		memset(ins, 0, sizeof(*ins));
 		ins->id = req->id;
-		ins->flags = SECCOMP_ADDFD_FLAG_SEND;
 		ins->srcfd = (uint32_t)a.afd;
 		ins->newfd_flags = (uint32_t)a.afdfl;
 		return 2;
@@ -600,7 +600,6 @@ static int
 notify_serve(struct interp *ip, const struct seccomp_notif *req,
     struct seccomp_notif_resp *resp, struct seccomp_notif_addfd *ins)
 {
-	struct seccomp_notif_addfd	 add;
 	const struct pers		*p;
 	struct tracee			*t;
 	uint64_t			 args[6];
@@ -624,12 +623,8 @@ notify_serve(struct interp *ip, const struct seccomp_notif *req,
 		 * notification was read before the lock was ours, and the
 		 * request may be the next step's, so it stays.
 		 */
-		memset(&add, 0, sizeof(add));
-		add.id = req->id;
-		add.flags = SECCOMP_ADDFD_FLAG_SEND;
-		add.srcfd = (uint32_t)t->t_afd;
-		add.newfd_flags = (uint32_t)t->t_afdflags;
-		if (ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, &add) >= 0) {
+		if (notify_addfd_send(ip->i_notify, req->id, t->t_afd,
+		    t->t_afdflags) >= 0) {
 			notify_addfd_drop(t);
 			return 0;
 		}
@@ -670,34 +665,54 @@ notify_serve(struct interp *ip, const struct seccomp_notif *req,
 }
 
 /*
- * Install descriptor add->srcfd (ours, closed here) in the caller of
- * notification add->id as its call's result.  EMFILE and the like are
- * the call's error, as the kernel's own open would give; ENOENT: nobody
- * waits.  Before Linux 5.14 (no SECCOMP_ADDFD_FLAG_SEND) the descriptor
- * is installed first and its number sent after.
+ * Install our descriptor srcfd in the caller of notification id, with
+ * newfd_flags (O_CLOEXEC or 0), as its call's result.  Returns the
+ * caller's number for it, or -1 with errno (ENOENT: nobody waits, a
+ * signal took the caller out of its wait or it died).  Before Linux 5.14
+ * (no SECCOMP_ADDFD_FLAG_SEND) it is installed first and its number
+ * sent after.
+ */
+static int
+notify_addfd_send(int nfd, uint64_t id, int srcfd, int newfd_flags)
+{
+	struct seccomp_notif_addfd	 add;
+	struct seccomp_notif_resp	 resp;
+	int				 n;
+
+	memset(&add, 0, sizeof(add));
+	add.id = id;
+	add.flags = SECCOMP_ADDFD_FLAG_SEND;
+	add.srcfd = (uint32_t)srcfd;
+	add.newfd_flags = (uint32_t)newfd_flags;
+	if ((n = ioctl(nfd, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) >= 0 ||
+	    errno != EINVAL)
+		return n;
+	add.flags = 0;
+	if ((n = ioctl(nfd, SECCOMP_IOCTL_NOTIF_ADDFD, &add)) == -1)
+		return -1;
+	memset(&resp, 0, sizeof(resp));
+	resp.id = id;
+	resp.val = n;
+	return ioctl(nfd, SECCOMP_IOCTL_NOTIF_SEND, &resp) == -1 ? -1 : n;
+}
+
+/*
+ * An open's descriptor (ins->srcfd, ours, closed here) installed as its
+ * result; EMFILE and the like are the call's error, as the kernel's own
+ * open would give.
  */
 static void
-notify_install(struct interp *ip, struct seccomp_notif_addfd *add,
+notify_install(struct interp *ip, const struct seccomp_notif_addfd *ins,
     struct seccomp_notif_resp *resp)
 {
-	int	 n;
-
-	memset(resp, 0, sizeof(*resp));
-	resp->id = add->id;
-	if ((n = ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD, add)) == -1 &&
-	    errno == EINVAL && add->flags != 0) {
-		add->flags = 0;
-		if ((n = ioctl(ip->i_notify, SECCOMP_IOCTL_NOTIF_ADDFD,
-		    add)) >= 0) {
-			resp->val = n;
-			(void)seccomp_notify_respond(ip->i_notify, resp);
-		}
-	}
-	if (n == -1 && errno != ENOENT) {
+	if (notify_addfd_send(ip->i_notify, ins->id, (int)ins->srcfd,
+	    (int)ins->newfd_flags) == -1 && errno != ENOENT) {
+		memset(resp, 0, sizeof(*resp));
+		resp->id = ins->id;
 		resp->error = -errno;
 		(void)seccomp_notify_respond(ip->i_notify, resp);
 	}
-	close((int)add->srcfd);
+	close((int)ins->srcfd);
 }
 
 static void *
