@@ -431,7 +431,7 @@ struct interp {
 	int			 i_nthread;	/* the answer thread runs */
 	pthread_t		 i_nthr;
 	pthread_mutex_t		 i_mu;		/* see notify.c */
-	int			 i_nstop[2];	/* a pipe: the thread ends */
+	int			 i_nquit;	/* the thread is to end */
 	int			 i_syncwake;	/* FD_SYNC_WAKE_UP taken */
 	unsigned long long	 i_nnotif;	/* notifications answered */
 	int			 i_captrace;	/* has CAP_SYS_PTRACE */
