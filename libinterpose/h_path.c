@@ -1295,8 +1295,9 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
  * from holding this thread, and O_NOCTTY a terminal from becoming ours,
  * until the descriptor is found not to be the walk's and closed.  A
  * missing file, or the caller's lack of rights, is answered as the
- * kernel would; anything else is taken back to a ptrace stop, and
- * h_procpath().
+ * kernel would; a file of /proc that is served as a snapshot is made
+ * here (h_openq_proc()); anything else is taken back to a ptrace stop,
+ * and h_procpath().
  */
 enum verdict
 h_openq(struct interp *ip, struct tracee *t, struct call *c)
@@ -1333,7 +1334,8 @@ h_openq(struct interp *ip, struct tracee *t, struct call *c)
 		return call_return(t, c, -ENOENT);
 	wf = PW_FAST | ((f & O_NOFOLLOW) ? 0 : PW_FOLLOW);
 	if ((fd = path_walk(ip, t, dirfd, s, wf, &w)) == -EAGAIN)
-		return V_CONT;
+		return c->c_nq->as || ip->i_chrooted ? V_CONT :
+		    h_openq_proc(ip, t, c, dirfd, s, f);
 	if (fd < 0)
 		return call_return(t, c, fd);
 	close(fd);

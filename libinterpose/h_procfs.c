@@ -427,11 +427,12 @@ put(char *b, size_t *n, size_t cap, const char *s, size_t len)
 
 /*
  * stat: "pid (comm) state ppid pgrp session tty_nr tpgid ...": fields
- * 1, 4, 5, 6 and 8 carry ids (tpgid is a process group).
+ * 1, 4, 5, 6 and 8 carry ids (tpgid is a process group).  A state 't'
+ * (our stop), or was, becomes state.
  */
 static size_t
 fix_stat(struct interp *ip, const char *in, size_t len, char *out,
-    size_t cap, char state)
+    size_t cap, char state, char was)
 {
 	const char	*rp, *p, *end = in + len;
 	char		 num[32];
@@ -455,7 +456,7 @@ fix_stat(struct interp *ip, const char *in, size_t len, char *out,
 		q = p;
 		while (q < end && *q != ' ')
 			q++;
-		if (field == 3 && q - p == 1 && *p == 't')
+		if (field == 3 && q - p == 1 && (*p == 't' || *p == was))
 			put(out, &n, cap, &state, 1);
 		else if (field == 4 || field == 5 || field == 6 || field == 8) {
 			v = pid_out(ip, (pid_t)strtol(p, NULL, 10));
@@ -471,11 +472,11 @@ fix_stat(struct interp *ip, const char *in, size_t len, char *out,
 /*
  * status: the id lines, one value each as in a fresh PID namespace; with
  * blk, the signal mask is *blk (the reader's own, which a take-back
- * holds blocked: see takeback_arm()).
+ * holds blocked: see takeback_arm()); the state as fix_stat() has it.
  */
 static size_t
 fix_status(struct interp *ip, const char *in, size_t len, char *out,
-    size_t cap, char state, const uint64_t *blk)
+    size_t cap, char state, char was, const uint64_t *blk)
 {
 	static const char *const keys[] = { "Tgid:", "Pid:", "PPid:",
 	    "TracerPid:", "NStgid:", "NSpid:", "NSpgid:", "NSsid:", NULL };
@@ -499,7 +500,8 @@ fix_status(struct interp *ip, const char *in, size_t len, char *out,
 			continue;
 		}
 		if (k == NULL && (size_t)(nl - p) > 8 &&
-		    memcmp(p, "State:\tt", 8) == 0) {
+		    memcmp(p, "State:\t", 7) == 0 &&
+		    (p[7] == 't' || p[7] == was)) {
 			put(out, &n, cap, line, (size_t)snprintf(line,
 			    sizeof(line), "State:\t%s\n", state == 'R' ?
 			    "R (running)" : "S (sleeping)"));
@@ -567,12 +569,12 @@ slurp(const char *path, size_t *len)
  */
 static char *
 snapshot_text(struct interp *ip, struct tracee *t, const struct ppath *pp,
-    size_t *len)
+    int nq, size_t *len)
 {
 	const struct vmap	*vm = &ip->i_vmap;
 	char			*in = NULL, *out;
 	size_t			 n = 0, cap, r = 0;
-	char			 state;
+	char			 state, was;
 
 	if (pp->kind != PK_NSLAST && (in = slurp(pp->path, &r)) == NULL)
 		return NULL;
@@ -588,11 +590,17 @@ snapshot_text(struct interp *ip, struct tracee *t, const struct ppath *pp,
 	 */
 	state = pp->real == t->t_proc->p_pid->v_real && (pp->tid == 0 ||
 	    pp->tid == t->t_tid) ? 'R' : 'S';
+	/*
+	 * With nq, the reader waits for the listener, 'S' to the kernel, in
+	 * its own thread's file (a process's shows its first thread's).
+	 */
+	was = nq && (pp->tid == t->t_tid || (pp->tid == 0 &&
+	    pp->real == t->t_tid)) ? 'S' : 't';
 	switch (pp->kind) {
 	case PK_STAT:
 	case PK_STATUS:
 		n = pp->kind == PK_STAT ? fix_stat(ip, in, r, out, cap,
-		    state) : fix_status(ip, in, r, out, cap, state,
+		    state, was) : fix_status(ip, in, r, out, cap, state, was,
 		    (t->t_flags & T_TBMASK) && (pp->tid == t->t_tid ||
 		    (pp->tid == 0 && pp->real == t->t_tid)) ?
 		    &t->t_tbmask : NULL);
@@ -645,16 +653,17 @@ snapshot_text(struct interp *ip, struct tracee *t, const struct ppath *pp,
 /*
  * A sealed memfd with the rewritten contents of pp, opened read-only,
  * or -1 (the file went away or could not be rewritten: the caller lets
- * the kernel answer, and the exit check refuses what it opens).
+ * the kernel answer, and the exit check refuses what it opens).  nq: t
+ * is not at a stop but waits for the listener.
  */
 static int
-snapshot(struct interp *ip, struct tracee *t, const struct ppath *pp)
+snapshot(struct interp *ip, struct tracee *t, const struct ppath *pp, int nq)
 {
 	char	*out, path[64];
 	size_t	 n;
 	int	 mfd, ro = -1;
 
-	if ((out = snapshot_text(ip, t, pp, &n)) == NULL)
+	if ((out = snapshot_text(ip, t, pp, nq, &n)) == NULL)
 		return -1;
 	if ((mfd = memfd_create("mult-proc", MFD_CLOEXEC |
 	    MFD_ALLOW_SEALING)) == -1) {
@@ -685,7 +694,7 @@ open_snapshot(struct interp *ip, struct tracee *t, struct call *c,
 {
 	int	 fd, nr = c->c_pers->p_nr[SN_getppid];
 
-	if (ip->i_notify == -1 || (fd = snapshot(ip, t, pp)) == -1)
+	if (ip->i_notify == -1 || (fd = snapshot(ip, t, pp, 0)) == -1)
 		return 0;	/* not served */
 	/* The listener installs it, and closes fd, when the call comes. */
 	if (notify_addfd(ip, t, nr, fd, (flags & O_CLOEXEC) ? O_CLOEXEC : 0,
@@ -795,6 +804,48 @@ open_flags(struct tracee *t, struct call *c, uint64_t *flags, int *served)
 	default:
 		return -1;
 	}
+}
+
+/*
+ * An open for reading that the answer thread's short walk left (h_openq()
+ * in h_path.c), with its caller's rights ours: if it names a file of
+ * /proc served as a snapshot, the snapshot is made here, as h_procpath()
+ * makes it at a stop, and becomes the call's result (c_nq->afd), which
+ * saves the take-back's three stops and the hand-over's notification.
+ * The long walk is the stop's too (path_outside()), made in the caller's
+ * root and working directory by tid while the caller waits.  Anything
+ * else is taken back.  f: the open flags, which the notify filter keeps
+ * to reading (OPENQ_NOT).
+ */
+enum verdict
+h_openq_proc(struct interp *ip, struct tracee *t, struct call *c, int dirfd,
+    const char *s, uint64_t f)
+{
+	struct ppath	 pp;
+	char		 vpath[PATH_MAX];
+	const char	*p = s;
+	int		 e, fd;
+
+	if (c->c_nq == NULL || (f & O_DIRECTORY))
+		return V_CONT;
+	switch ((e = path_outside(ip, t, dirfd, s, open_follows(f), vpath,
+	    sizeof(vpath)))) {
+	case 0:
+		break;
+	case 1:
+		return call_return(t, c, -ENOENT);	/* an outside pid */
+	case 2:
+		p = vpath;	/* an instance process's entry, plainly */
+		break;
+	default:
+		return e < 0 ? call_return(t, c, e) : V_CONT;
+	}
+	if (ppath_make(ip, t, p, dirfd, &pp) < PK_STAT ||
+	    (fd = snapshot(ip, t, &pp, 1)) == -1)
+		return V_CONT;
+	c->c_nq->afd = fd;
+	c->c_nq->afdfl = (f & O_CLOEXEC) ? O_CLOEXEC : 0;
+	return call_return(t, c, 0);
 }
 
 /* The open flags of descriptor fd of task tid, from fdinfo, or -1. */

@@ -82,8 +82,9 @@
  * tid is never read or written.  That descriptor ignores protections
  * (FOLL_FORCE); PROCMAP_QUERY on the mm's /proc/TID/maps checks them.
  * The opens for reading (rows with nqflags) are walked the same way by
- * h_openq(), which opens a regular file or directory itself and leaves
- * the descriptor in ins: it is installed as the call's result with
+ * h_openq(), which opens a regular file or directory itself, or makes
+ * the snapshot of a /proc file that carries pids (h_openq_proc()), and
+ * leaves the descriptor in ins: it is installed as the call's result with
  * SECCOMP_IOCTL_NOTIF_ADDFD (notify_install()), once the lock is free,
  * as every answer is sent.
  *

@@ -386,7 +386,18 @@ interpose_step(struct interp *ip)
 	if (ip->i_done)
 		return 1;
 	notify_unlock(ip);
-	pid = wait4(-1, &st, __WALL, NULL);
+	/*
+	 * A take-back asked since the lock was let go (the task resumed
+	 * just now often runs first, on one CPU, and its next call may be
+	 * one): its TB_SIGNAL came before wait4, which would then sleep
+	 * until the answer thread's 2 ms retry.  What comes between this
+	 * test and the wait is left to that retry.
+	 */
+	if (__atomic_load_n(&ip->i_ntb, __ATOMIC_RELAXED) > 0) {
+		pid = -1;
+		errno = EINTR;
+	} else
+		pid = wait4(-1, &st, __WALL, NULL);
 	notify_lock(ip);
 	takeback_run(ip);
 	if (pid == -1) {
