@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "pin.h"
 
 enum mode {
 	M_PLAIN,	/* no tracer */
@@ -63,33 +64,6 @@ static const char *const modes[M__MAX] = {
 	"split",	/* M_SPLIT */
 	"free",		/* M_FREE */
 };
-
-/* Pin the calling process to one CPU. */
-static void
-pin(int cpu)
-{
-	cpu_set_t	 set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set) == -1)
-		err(1, "sched_setaffinity %d", cpu);
-}
-
-/* The first two CPUs we may run on; cpu[1] is -1 if there is one. */
-static void
-cpus(int cpu[2])
-{
-	cpu_set_t	 set;
-	int		 i, k = 0;
-
-	cpu[0] = cpu[1] = -1;
-	if (sched_getaffinity(0, sizeof(set), &set) == -1)
-		err(1, "sched_getaffinity");
-	for (i = 0; i < CPU_SETSIZE && k < 2; i++)
-		if (CPU_ISSET(i, &set))
-			cpu[k++] = i;
-}
 
 /* Trap getppid, allow everything else (other ABIs included). */
 static void
@@ -171,14 +145,14 @@ main(int argc, char *argv[])
 		return 0;
 	}
 
-	cpus(cpu);
+	bench_cpus(cpu);
 	if (m == M_SPLIT && cpu[1] == -1) {
 		fprintf(stderr, "bw-stopcost: one CPU only: no split "
 		    "placement\n");
 		return 77;
 	}
 	if (m != M_FREE)
-		pin(cpu[0]);
+		bench_pin(cpu[0]);
 	if (pipe(p) == -1)
 		err(1, "pipe");
 	if ((c = fork()) == -1)
@@ -186,7 +160,7 @@ main(int argc, char *argv[])
 	if (c == 0) {
 		close(p[0]);
 		if (m == M_SPLIT)
-			pin(cpu[1]);
+			bench_pin(cpu[1]);
 		if (ptrace(PTRACE_TRACEME, 0, 0, 0) == -1)
 			err(1, "PTRACE_TRACEME");
 		raise(SIGSTOP);
