@@ -52,7 +52,7 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "pin.h"
+#include "stop.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS	SECCOMP_IOW(4, __u64)
@@ -113,28 +113,6 @@ lane_main(void *arg)
 		resp.val = l->answer;
 		(void)ioctl(l->nfd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 	}
-}
-
-/* getppid to the listener, everything else allowed; the listener. */
-static int
-listener(void)
-{
-	struct sock_filter	 f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog	 prog = { sizeof(f) / sizeof(f[0]), f };
-
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
-		err(1, "PR_SET_NO_NEW_PRIVS");
-	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-	    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 }
 
 /* Child k: n getppid, each checked; then exit. */
@@ -215,7 +193,8 @@ main(int argc, char *argv[])
 		lanes[k].work = work;
 		lanes[k].answer = self;
 	}
-	if ((nfd = listener()) == -1) {
+	if ((nfd = bench_trap_getppid(SECCOMP_RET_USER_NOTIF,
+	    SECCOMP_FILTER_FLAG_NEW_LISTENER)) == -1) {
 		fprintf(stderr, "bw-lanes: no seccomp listener: %s\n",
 		    strerror(errno));
 		return 77;

@@ -48,7 +48,7 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "pin.h"
+#include "stop.h"
 
 enum mode {
 	M_PLAIN,	/* no tracer */
@@ -64,28 +64,6 @@ static const char *const modes[M__MAX] = {
 	"split",	/* M_SPLIT */
 	"free",		/* M_FREE */
 };
-
-/* Trap getppid, allow everything else (other ABIs included). */
-static void
-filter(void)
-{
-	struct sock_filter	 f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog	 prog = { sizeof(f) / sizeof(f[0]), f };
-
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
-		err(1, "PR_SET_NO_NEW_PRIVS");
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == -1)
-		err(1, "PR_SET_SECCOMP");
-}
 
 /* The calls themselves: N getppid, each checked against ppid. */
 static uint64_t
@@ -164,7 +142,8 @@ main(int argc, char *argv[])
 		if (ptrace(PTRACE_TRACEME, 0, 0, 0) == -1)
 			err(1, "PTRACE_TRACEME");
 		raise(SIGSTOP);
-		filter();
+		if (bench_trap_getppid(SECCOMP_RET_TRACE, 0) == -1)
+			err(1, "seccomp");
 		ns = calls(n, self);
 		if (write(p[1], &ns, sizeof(ns)) != sizeof(ns))
 			err(1, "write");

@@ -15,12 +15,42 @@
  */
 
 /*
- * CPU placement for the bench programs that choose their own (bw-stopcost,
- * bw-lanes).  Include after <sched.h>, with _GNU_SOURCE defined first.
+ * For the bench programs that make their own stops and choose their own
+ * CPUs (bw-stopcost, bw-lanes): a filter that traps getppid, and
+ * placement.  Include after <sched.h>, <sys/prctl.h>, <sys/syscall.h>,
+ * <linux/audit.h>, <linux/filter.h>, <linux/seccomp.h> and <stddef.h>,
+ * with _GNU_SOURCE defined first.
  */
 
-#ifndef BENCH_PIN_H
-#define BENCH_PIN_H
+#ifndef BENCH_STOP_H
+#define BENCH_STOP_H
+
+/*
+ * Install a filter that gives getppid action (SECCOMP_RET_TRACE,
+ * SECCOMP_RET_USER_NOTIF) and allows everything else, other ABIs
+ * included, with seccomp(2) flags.  Returns what seccomp(2) does (the
+ * listener with SECCOMP_FILTER_FLAG_NEW_LISTENER), or -1 with errno.
+ */
+static inline int
+bench_trap_getppid(uint32_t action, unsigned int flags)
+{
+	struct sock_filter	 f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, action),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog	 prog = { sizeof(f) / sizeof(f[0]), f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		return -1;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags,
+	    &prog);
+}
 
 /* Pin the calling thread (and what it forks after) to one CPU. */
 static inline void
@@ -49,4 +79,4 @@ bench_cpus(int cpu[2])
 			cpu[k++] = i;
 }
 
-#endif /* !BENCH_PIN_H */
+#endif /* !BENCH_STOP_H */
