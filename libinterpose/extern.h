@@ -63,6 +63,7 @@
 	O_APPEND | O_NONBLOCK | O_SYNC | O_ASYNC | O_DIRECT | KO_LARGEFILE | \
 	O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH | O_TMPFILE)
 #define TB_SIGNAL	(SIGRTMIN + 3)	/* wakes the tracing thread for it */
+#define NOTIFY_THREADS	2		/* answer threads at most */
 #define DROP_MAX	253		/* SCM_MAX_FD */
 #define CLOSE_MAGIC	0x6d756c00U	/* close_range flags no kernel takes */
 #define SCRATCH_UNITS	((SCRATCH_END - SCRATCH_ADDR) / SCRATCH_UNIT)
@@ -412,6 +413,13 @@ RB_HEAD(tracee_tree, tracee);
 int		 tracee_cmp(const struct tracee *, const struct tracee *);
 RB_PROTOTYPE(tracee_tree, tracee, t_entry, tracee_cmp)
 
+/* An answer thread (notify.c). */
+struct nthread {
+	struct interp		*n_ip;
+	pthread_t		 n_thr;
+	int			 n_cpu;		/* bound to, or -1 */
+};
+
 /* An instance. */
 struct interp {
 	struct vmap		 i_vmap;
@@ -428,10 +436,11 @@ struct interp {
 	TAILQ_HEAD(, tracee)	 i_parked;	/* waiting for scratch */
 	struct scratch		*i_scr;		/* NULL: none */
 	int			 i_notify;	/* seccomp listener, or -1 */
-	int			 i_nthread;	/* the answer thread runs */
-	pthread_t		 i_nthr;
-	pthread_mutex_t		 i_mu;		/* see notify.c */
-	int			 i_nquit;	/* the thread is to end */
+	int			 i_nthread;	/* answer threads running */
+	struct nthread		 i_nt[NOTIFY_THREADS];
+	pthread_rwlock_t	 i_mu;		/* see notify.c */
+	pthread_mutex_t		 i_amu;		/* the same, between answers */
+	int			 i_nquit;	/* the threads are to end */
 	int			 i_syncwake;	/* FD_SYNC_WAKE_UP taken */
 	unsigned long long	 i_nnotif;	/* notifications answered */
 	int			 i_captrace;	/* has CAP_SYS_PTRACE */

@@ -1067,7 +1067,8 @@ cred_same(struct interp *ip, struct tracee *t)
 	if (t->t_cred == 0) {
 		c = ip->i_cred != NULL ? cred_text(t->t_tid) : NULL;
 		t->t_cred = c == NULL ? 2 : strcmp(c, ip->i_cred) == 0 ? 1 :
-		    ip->i_canbe > 0 && cred_parse(c, ip->i_cred, &t->t_cr) ?
+		    __atomic_load_n(&ip->i_canbe, __ATOMIC_RELAXED) > 0 &&
+		    cred_parse(c, ip->i_cred, &t->t_cr) ?
 		    3 : 2;
 		free(c);
 	}

@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -43,7 +44,7 @@
 #include "extern.h"
 
 /*
- * The answer thread.  The rows of handlers[] with an answer function
+ * The answer threads.  The rows of handlers[] with an answer function
  * (the getters: getpid, getppid, ...) need no register, no memory and
  * no exit stop, only a value from the process model.  The notify filter
  * sends them to the seccomp listener (SECCOMP_RET_USER_NOTIF outranks
@@ -52,13 +53,19 @@
  * which wakes the tracer and is resumed by another call.
  *
  * One lock, i_mu, guards the whole engine: the tracing thread holds it
- * at all times but inside wait4, so this thread answers only between
- * two stops, from a model that no handler is halfway through changing.
- * The answer functions only read the model.
+ * for writing at all times but inside wait4, so the answers are made
+ * only between two stops, from a model that no handler is halfway
+ * through changing.  The answer functions only read the model, and the
+ * answer threads hold i_mu for reading: with -p any there is one per
+ * CPU, for the first NOTIFY_THREADS (notify_cpus()), answering at once.
+ * What they change is a task's own (a task has one notification at a
+ * time), a counter (atomic), or an address space's, which a process's
+ * threads share (its descriptors opened on first use, its dumpability
+ * learnt), under i_amu.
  *
  * The listener also serves the tracing thread's getppid(MAGIC0, MAGIC1)
  * that installs a descriptor (notify_addfd()): the request is left with
- * the task and the thread, the listener's only reader, does the
+ * the task and the answer threads, the listener's only readers, do the
  * SECCOMP_IOCTL_NOTIF_ADDFD when the notification comes.
  *
  * A notification names the task by its tid in our PID namespace.  The
@@ -131,25 +138,30 @@ notify_mm(struct tracee *t, const struct nanswer *a)
 	char		 p[64];
 	int		 fd, fd2;
 
-	if (mm == NULL || mm->m_memfd == -2)
+	if (mm == NULL)
 		return NULL;
-	if (mm->m_memfd == -1) {
+	/* Threads of one process share mm: one opens, under i_amu. */
+	(void)pthread_mutex_lock(&a->ip->i_amu);
+	if (mm->m_memfd == -2)
+		mm = NULL;
+	else if (mm->m_memfd == -1) {
 		(void)snprintf(p, sizeof(p), "/proc/%d/mem", (int)t->t_tid);
-		if ((fd = open(p, O_RDWR | O_CLOEXEC)) == -1)
-			return NULL;
+		fd = open(p, O_RDWR | O_CLOEXEC);
 		(void)snprintf(p, sizeof(p), "/proc/%d/maps", (int)t->t_tid);
-		if ((fd2 = open(p, O_RDONLY | O_CLOEXEC)) == -1) {
-			close(fd);
-			return NULL;
+		fd2 = fd == -1 ? -1 : open(p, O_RDONLY | O_CLOEXEC);
+		if (fd2 == -1 || seccomp_notify_id_valid(a->fd, a->id) != 0) {
+			/* Not opened, or gone: nobody waits. */
+			if (fd != -1)
+				close(fd);
+			if (fd2 != -1)
+				close(fd2);
+			mm = NULL;
+		} else {
+			mm->m_memfd = fd;
+			mm->m_mapsfd = fd2;
 		}
-		if (seccomp_notify_id_valid(a->fd, a->id) != 0) {
-			close(fd);
-			close(fd2);
-			return NULL;	/* gone: nobody waits */
-		}
-		mm->m_memfd = fd;
-		mm->m_mapsfd = fd2;
 	}
+	(void)pthread_mutex_unlock(&a->ip->i_amu);
 	return mm;
 }
 
@@ -165,11 +177,11 @@ notify_prot(struct interp *ip, struct mm *mm, uint64_t addr, size_t len,
 {
 	struct pmq	 q;
 
-	while (len > 0 && !ip->i_nopmq) {
+	while (len > 0 && !__atomic_load_n(&ip->i_nopmq, __ATOMIC_RELAXED)) {
 		if (maps_query(mm->m_mapsfd, addr, want, &q) == -1) {
 			if (errno != ENOTTY && errno != EINVAL)
 				return -EFAULT;
-			ip->i_nopmq = 1;
+			__atomic_store_n(&ip->i_nopmq, 1, __ATOMIC_RELAXED);
 			break;
 		}
 		if (q.vma_end - addr >= len)
@@ -249,9 +261,16 @@ notify_write(struct tracee *t, const struct nanswer *a, uint64_t addr,
 static int
 notify_dumpable(struct interp *ip, struct tracee *t, uint64_t ip_addr)
 {
-	if (ip->i_captrace || t->t_mm->m_dump == MD_YES)
+	int	 ok;
+
+	if (ip->i_captrace)
 		return 1;
-	return t->t_mm->m_dump != MD_FAIL && dump_readable(t, ip_addr);
+	/* dump_readable() sets m_dump, which t's sibling threads share. */
+	(void)pthread_mutex_lock(&ip->i_amu);
+	ok = t->t_mm->m_dump == MD_YES || (t->t_mm->m_dump != MD_FAIL &&
+	    dump_readable(t, ip_addr));
+	(void)pthread_mutex_unlock(&ip->i_amu);
+	return ok;
 }
 
 /*
@@ -278,7 +297,7 @@ notify_as(struct interp *ip, const struct tcred *cr)
 	    syscall(SYS_setfsuid, -1) != (long)cr->uid) ||
 	    syscall(SYS_capset, &h, d) == -1) {
 		if (notify_back(ip) == -1)
-			ip->i_canbe = -1;
+			__atomic_store_n(&ip->i_canbe, -1, __ATOMIC_RELAXED);
 		return -1;
 	}
 	return 0;
@@ -311,14 +330,14 @@ notify_takeback(struct interp *ip, struct tracee *t, const struct call *c,
 	int	 a = handlers[c->c_sn].nqarg - 1;
 
 	if (t->t_tb != TB_WANT)
-		ip->i_ntb++;
+		(void)__atomic_fetch_add(&ip->i_ntb, 1, __ATOMIC_RELAXED);
 	t->t_tb = TB_WANT;
 	t->t_tbid = id;
 	t->t_tbpers = c->c_pers;
 	t->t_tbnr = (int)c->c_nr;
 	t->t_tbarg = a;
 	t->t_tbval = c->c_arg[a];
-	ip->i_ntbs++;
+	(void)__atomic_fetch_add(&ip->i_ntbs, 1, __ATOMIC_RELAXED);
 	(void)syscall(SYS_tgkill, getpid(), ip->i_tracer, TB_SIGNAL);
 }
 
@@ -363,7 +382,8 @@ notify_pathq(struct interp *ip, struct tracee *t, const struct pers *p,
 	c.c_nq = &a;
 	if (t->t_state == TS_RUN && t->t_tb != TB_ARMED && t->t_mm != NULL &&
 	    !t->t_inj.pending && t->t_injstack == NULL && t->t_ndrop == 0 &&
-	    ip->i_canbe >= 0 && notify_dumpable(ip, t, c.c_ip)) {
+	    __atomic_load_n(&ip->i_canbe, __ATOMIC_RELAXED) >= 0 &&
+	    notify_dumpable(ip, t, c.c_ip)) {
 		/*
 		 * A caller with other rights that this thread can take on
 		 * (cred_parse()): its memory opened with ours, the walk made
@@ -374,7 +394,7 @@ notify_pathq(struct interp *ip, struct tracee *t, const struct pers *p,
 			a.as = 1;
 		(void)handlers[sn].query(ip, t, &c);
 		if (a.as && notify_back(ip) == -1) {
-			ip->i_canbe = -1;
+			__atomic_store_n(&ip->i_canbe, -1, __ATOMIC_RELAXED);
 			a.done = 0;
 		}
 	}
@@ -384,7 +404,7 @@ notify_pathq(struct interp *ip, struct tracee *t, const struct pers *p,
 		notify_takeback(ip, t, &c, req->id);
 		return 0;
 	}
-	ip->i_nnotif++;
+	(void)__atomic_fetch_add(&ip->i_nnotif, 1, __ATOMIC_RELAXED);
 	if (a.afd != -1 && a.ret == 0) {
 		/* An open's descriptor, the call's result. */
 		memset(ins, 0, sizeof(*ins));
@@ -416,12 +436,12 @@ takeback_run(struct interp *ip)
 	struct seccomp_notif_resp	 resp;
 	struct tracee			*t;
 
-	if (ip->i_ntb == 0)
+	if (__atomic_load_n(&ip->i_ntb, __ATOMIC_RELAXED) == 0)
 		return;
 	RB_FOREACH(t, tracee_tree, &ip->i_tracees) {
 		if (t->t_tb != TB_WANT)
 			continue;
-		ip->i_ntb--;
+		(void)__atomic_fetch_sub(&ip->i_ntb, 1, __ATOMIC_RELAXED);
 		t->t_tb = TB_NONE;
 		if (t->t_state != TS_RUN ||
 		    seccomp_notify_id_valid(ip->i_notify, t->t_tbid) != 0 ||
@@ -587,7 +607,7 @@ void
 takeback_drop(struct interp *ip, struct tracee *t)
 {
 	if (t->t_tb == TB_WANT)
-		ip->i_ntb--;
+		(void)__atomic_fetch_sub(&ip->i_ntb, 1, __ATOMIC_RELAXED);
 	t->t_tb = TB_NONE;
 }
 
@@ -651,7 +671,7 @@ notify_serve(struct interp *ip, const struct seccomp_notif *req,
 		/* Forged magic, or a task we do not know: ENOSYS. */
 		return 1;
 	}
-	ip->i_nnotif++;
+	(void)__atomic_fetch_add(&ip->i_nnotif, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < 6; i++)
 		args[i] = req->data.args[i];
 	v = handlers[sn].answer(ip, t, args);
@@ -731,6 +751,13 @@ notify_hup(const struct interp *ip)
 	    (pfd.revents & (POLLHUP | POLLERR | POLLNVAL));
 }
 
+/* The poll timeout while a take-back waits (see below): 2 ms, or -1. */
+static int
+notify_tbwait(struct interp *ip)
+{
+	return __atomic_load_n(&ip->i_ntb, __ATOMIC_RELAXED) > 0 ? 2 : -1;
+}
+
 /*
  * The thread waits in SECCOMP_IOCTL_NOTIF_RECV itself, not in poll
  * first: one system call and one wait queue fewer per notification
@@ -742,7 +769,8 @@ notify_hup(const struct interp *ip)
 static void *
 notify_main(void *arg)
 {
-	struct interp			*ip = arg;
+	struct nthread			*nt = arg;
+	struct interp			*ip = nt->n_ip;
 	struct seccomp_notif		*req = NULL;
 	struct seccomp_notif_resp	*resp = NULL;
 	struct seccomp_notif_addfd	 add;
@@ -752,6 +780,13 @@ notify_main(void *arg)
 
 	if (seccomp_notify_alloc(&req, &resp) != 0)
 		return NULL;
+	if (nt->n_cpu != -1) {
+		cpu_set_t	 set;
+
+		CPU_ZERO(&set);
+		CPU_SET(nt->n_cpu, &set);
+		(void)sched_setaffinity(0, sizeof(set), &set);
+	}
 	(void)sigemptyset(&wake);
 	(void)sigaddset(&wake, TB_SIGNAL);
 	(void)pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
@@ -770,12 +805,11 @@ notify_main(void *arg)
 				 * have come just before the tracing thread
 				 * entered wait4.
 				 */
-				(void)pthread_mutex_lock(&ip->i_mu);
-				if (ip->i_ntb > 0)
+				(void)pthread_rwlock_rdlock(&ip->i_mu);
+				if ((tmo = notify_tbwait(ip)) != -1)
 					(void)syscall(SYS_tgkill, getpid(),
 					    ip->i_tracer, TB_SIGNAL);
-				tmo = ip->i_ntb > 0 ? 2 : -1;
-				(void)pthread_mutex_unlock(&ip->i_mu);
+				(void)pthread_rwlock_unlock(&ip->i_mu);
 				continue;
 			default:
 				break;
@@ -791,10 +825,10 @@ notify_main(void *arg)
 				continue;
 			break;
 		}
-		(void)pthread_mutex_lock(&ip->i_mu);
+		(void)pthread_rwlock_rdlock(&ip->i_mu);
 		send = notify_serve(ip, req, resp, &add);
-		tmo = ip->i_ntb > 0 ? 2 : -1;
-		(void)pthread_mutex_unlock(&ip->i_mu);
+		tmo = notify_tbwait(ip);
+		(void)pthread_rwlock_unlock(&ip->i_mu);
 		/*
 		 * ENOENT: the task died meanwhile, or left the call for a
 		 * signal; nobody waits for this answer.
@@ -809,11 +843,6 @@ notify_main(void *arg)
 	return NULL;
 }
 
-/*
- * Start the answer thread on the listener ip->i_notify.  The caller
- * (the tracing thread) holds i_mu from now on, but inside wait4.
- * Returns 0 or -1 with errno set.
- */
 /*
  * Can the answer thread take on other rights (notify_as())?  As root
  * with CAP_SETUID, CAP_SETGID and CAP_SYS_PTRACE (to open the memory of
@@ -853,18 +882,48 @@ notify_wake(int sig)
 	(void)sig;
 }
 
+/*
+ * The CPUs the answer threads are bound to, one each: the first
+ * NOTIFY_THREADS of those we may run on, if more than one (-p any); else
+ * one thread, unbound (-p one, where this process and the instance share
+ * the one CPU).  No more: every thread waiting in RECV is woken for each
+ * notification, and all but one go back to sleep (bench/bw-lanes).
+ * Returns how many.
+ */
+static int
+notify_cpus(struct interp *ip)
+{
+	cpu_set_t	 set;
+	int		 i, n = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 &&
+	    CPU_COUNT(&set) > 1)
+		for (i = 0; i < CPU_SETSIZE && n < NOTIFY_THREADS; i++)
+			if (CPU_ISSET(i, &set))
+				ip->i_nt[n++].n_cpu = i;
+	if (n == 0)
+		ip->i_nt[n++].n_cpu = -1;
+	return n;
+}
+
+/*
+ * Start the answer threads on the listener ip->i_notify.  The caller
+ * (the tracing thread) holds i_mu for writing from now on, but inside
+ * wait4.  Returns 0 or -1 with errno set.
+ */
 int
 notify_start(struct interp *ip)
 {
-	struct sigaction sa;
-	sigset_t	 all, old, wake;
-	unsigned long	 fl = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
-	int		 rc;
+	struct sigaction		 sa;
+	pthread_rwlockattr_t		 ra;
+	sigset_t			 all, old, wake;
+	unsigned long			 fl = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+	int				 rc = 0, n, k;
 
 	if (ip->i_nthread)
 		return 0;
 	ip->i_nquit = 0;
-	/* No SA_RESTART: wait4 and the answer thread's RECV return EINTR. */
+	/* No SA_RESTART: wait4 and the answer threads' RECV return EINTR. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = notify_wake;
 	(void)sigemptyset(&sa.sa_mask);
@@ -874,7 +933,18 @@ notify_start(struct interp *ip)
 	(void)pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
 	ip->i_tracer = (pid_t)syscall(SYS_gettid);
 	notify_canbe(ip);
-	(void)pthread_mutex_init(&ip->i_mu, NULL);
+	/*
+	 * The tracing thread first: the answer threads take the lock for
+	 * reading one after the other, and would keep it from a writer
+	 * that only waits for no reader at all.
+	 */
+	(void)pthread_rwlockattr_init(&ra);
+	(void)pthread_rwlockattr_setkind_np(&ra,
+	    PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	(void)pthread_rwlock_init(&ip->i_mu, &ra);
+	(void)pthread_rwlockattr_destroy(&ra);
+	(void)pthread_mutex_init(&ip->i_amu, NULL);
+	(void)pthread_rwlock_wrlock(&ip->i_mu);
 	/*
 	 * The woken task should run on our CPU at once (Linux 6.6): the
 	 * answer is a hand-off.  Older kernels answer EINVAL; no matter.
@@ -884,43 +954,54 @@ notify_start(struct interp *ip)
 	/* Every signal stays with the caller's thread. */
 	(void)sigfillset(&all);
 	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&ip->i_nthr, NULL, notify_main, ip);
+	n = notify_cpus(ip);
+	for (k = 0; k < n; k++) {
+		ip->i_nt[k].n_ip = ip;
+		if ((rc = pthread_create(&ip->i_nt[k].n_thr, NULL,
+		    notify_main, &ip->i_nt[k])) != 0)
+			break;
+		ip->i_nthread++;
+	}
 	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		(void)pthread_mutex_destroy(&ip->i_mu);
+	if (ip->i_nthread == 0) {
+		(void)pthread_rwlock_unlock(&ip->i_mu);
+		(void)pthread_rwlock_destroy(&ip->i_mu);
+		(void)pthread_mutex_destroy(&ip->i_amu);
 		errno = rc;
 		return -1;
 	}
-	(void)pthread_mutex_lock(&ip->i_mu);
-	ip->i_nthread = 1;
 	return 0;
 }
 
 /*
- * Stop the answer thread, if any.  Called with i_mu held.  TB_SIGNAL
- * takes it out of RECV; one that came just before it entered the call
- * is lost, so the signal is sent again until the thread has ended.
+ * Stop the answer threads, if any.  Called with i_mu held.  TB_SIGNAL
+ * takes a thread out of RECV; one that came just before it entered the
+ * call is lost, so the signal is sent again until the thread has ended.
  */
 void
 notify_stop(struct interp *ip)
 {
 	struct timespec	 ts;
+	int		 k;
 
 	if (!ip->i_nthread)
 		return;
 	__atomic_store_n(&ip->i_nquit, 1, __ATOMIC_RELEASE);
-	(void)pthread_mutex_unlock(&ip->i_mu);
-	for (;;) {
-		(void)pthread_kill(ip->i_nthr, TB_SIGNAL);
-		(void)clock_gettime(CLOCK_REALTIME, &ts);
-		if ((ts.tv_nsec += 1000000) >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
+	(void)pthread_rwlock_unlock(&ip->i_mu);
+	for (k = 0; k < ip->i_nthread; k++)
+		for (;;) {
+			(void)pthread_kill(ip->i_nt[k].n_thr, TB_SIGNAL);
+			(void)clock_gettime(CLOCK_REALTIME, &ts);
+			if ((ts.tv_nsec += 1000000) >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			if (pthread_timedjoin_np(ip->i_nt[k].n_thr, NULL,
+			    &ts) != ETIMEDOUT)
+				break;
 		}
-		if (pthread_timedjoin_np(ip->i_nthr, NULL, &ts) != ETIMEDOUT)
-			break;
-	}
-	(void)pthread_mutex_destroy(&ip->i_mu);
+	(void)pthread_rwlock_destroy(&ip->i_mu);
+	(void)pthread_mutex_destroy(&ip->i_amu);
 	ip->i_nthread = 0;
 }
 
@@ -929,7 +1010,7 @@ void
 notify_unlock(struct interp *ip)
 {
 	if (ip->i_nthread)
-		(void)pthread_mutex_unlock(&ip->i_mu);
+		(void)pthread_rwlock_unlock(&ip->i_mu);
 	tracer_flush(ip);
 }
 
@@ -937,7 +1018,7 @@ void
 notify_lock(struct interp *ip)
 {
 	if (ip->i_nthread)
-		(void)pthread_mutex_lock(&ip->i_mu);
+		(void)pthread_rwlock_wrlock(&ip->i_mu);
 }
 
 /*

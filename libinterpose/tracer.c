@@ -519,12 +519,12 @@ interpose_nstops(const struct interp *ip)
 unsigned long long
 interpose_ntakebacks(const struct interp *ip)
 {
-	return ip->i_ntbs;
+	return __atomic_load_n(&ip->i_ntbs, __ATOMIC_RELAXED);
 }
 
 /* User notifications answered (getters), once interpose_step() returned 1. */
 unsigned long long
 interpose_nnotifs(const struct interp *ip)
 {
-	return ip->i_nnotif;
+	return __atomic_load_n(&ip->i_nnotif, __ATOMIC_RELAXED);
 }

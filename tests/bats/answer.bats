@@ -277,3 +277,67 @@ stops_notifs() {
 	[ "$output" = "$native" ] || fail_note "child forked after: '$output' (want '$native')"
 	verdict
 }
+
+# answer_threads PLACEMENT: start instproc -p PLACEMENT on a sleep, and
+# set NT to its number of threads but the first (the tracing thread) and
+# CPUS to their Cpus_allowed_list, sorted, space-separated; the instance
+# ends.
+answer_threads() {
+	local d=$BATS_TEST_TMPDIR pid t
+	rm -f "$d/ready"
+	"$INSTPROC" -p "$1" -- sh -c ": >'$d/ready'; exec sleep 60" \
+	    </dev/null >/dev/null 2>&1 &
+	pid=$!
+	cleanup_pid "$pid"
+	wait_until test -e "$d/ready" || fail_note "-p $1: the instance did not start"
+	NT=0 CPUS=
+	for t in /proc/"$pid"/task/*; do
+		[ "${t##*/}" != "$pid" ] || continue
+		NT=$((NT + 1))
+		CPUS="$CPUS$(awk '/^Cpus_allowed_list:/ { print $2 }' "$t/status")
+"
+	done
+	CPUS=$(printf '%s' "$CPUS" | sort -n | paste -sd ' ')
+	kill -TERM "$pid"
+	wait "$pid" 2>/dev/null || true
+	forget_pid "$pid"
+}
+
+@test "-p any: two answer threads, each bound to one of the first two CPUs; -p one: one, on the instance's CPU" {
+	[ "$(nproc)" -ge 2 ] || skip "one CPU: -p any has one answer thread"
+	local first two
+	first=$(awk '/^Cpus_allowed_list:/ { print $2 }' /proc/self/status)
+	answer_threads any
+	[ "$NT" = 2 ] || fail_note "-p any: $NT answer threads (want 2)"
+	# The first two of ours ("0-3,8" is 0 1 2 3 8).
+	two=$(awk -v l="$first" 'BEGIN { n = split(l, r, ","); k = 0
+		for (i = 1; i <= n && k < 2; i++) {
+			m = split(r[i], e, "-"); hi = m == 2 ? e[2] : e[1]
+			for (c = e[1] + 0; c <= hi && k < 2; c++) { printf "%s%d", k ? " " : "", c; k++ }
+		} }')
+	[ "$CPUS" = "$two" ] || fail_note "-p any: answer threads on '$CPUS' (want '$two')"
+	answer_threads one
+	[ "$NT" = 1 ] || fail_note "-p one: $NT answer threads (want 1)"
+	[[ $CPUS =~ ^[0-9]+$ ]] || fail_note "-p one: answer thread on '$CPUS' (want one CPU)"
+	verdict
+}
+
+@test "-p any: getters from 8 threads and path queries and opens, answered by two threads at once, as natively" {
+	inst -p any -v -- "$PROBES/probe-getters" 8 500
+	check_status 0
+	check threads 8
+	check bad 0
+	check bad_children 0
+	pathq_dir
+	native_run "$PROBES/probe-pathq" 200 "$Q"
+	inst -p any -v -- sh -c '"$1" 200 "$2" >"$2.a" & "$1" 200 "$2" >"$2.b"; wait $!; cat "$2.a"' sh "$PROBES/probe-pathq" "$Q"
+	check_status 0
+	check bad 0
+	same_as_native
+	inst -p any -- cat "$Q.b"
+	check_status 0
+	check bad 0
+	same_as_native
+	rm -f "$Q.a" "$Q.b"
+	verdict
+}

@@ -87,9 +87,11 @@ wait_until() {
 
 # Run instproc (arguments as given) under a timeout with stdin from
 # /dev/null, capturing like bats' run --separate-stderr: $status, stdout
-# in $output/$lines, stderr in $stderr/$stderr_lines.
+# in $output/$lines, stderr in $stderr/$stderr_lines.  MULT_PLACEMENT, if
+# set, is given as -p first (a test's own -p comes after it and wins).
 inst() {
-	capture timeout -k 5 "$MULT_TIMEOUT" "$INSTPROC" "$@"
+	capture timeout -k 5 "$MULT_TIMEOUT" "$INSTPROC" \
+	    ${MULT_PLACEMENT:+-p "$MULT_PLACEMENT"} "$@"
 	if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
 		echo "note: instproc $* exited $status (timeout -k 5 $MULT_TIMEOUT?)" >&2
 	fi

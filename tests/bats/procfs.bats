@@ -175,7 +175,8 @@ every_result_is() {
 
 # cat fstat()s what it opened: newfstatat(fd, "", AT_EMPTY_PATH).
 @test "the other files of a process read as on the host (comm, cmdline, fstat of them)" {
-	inst -- sh -c 'sleep 100 & cat /proc/$!/comm; tr "\0" " " </proc/$!/cmdline; echo; exec cat /proc/self/comm'
+	# comm is the child's sh until it has exec'd sleep: its cmdline says when.
+	inst -- sh -c 'sleep 100 & until tr "\0" " " </proc/$!/cmdline | grep -qx "sleep 100 "; do :; done; cat /proc/$!/comm; tr "\0" " " </proc/$!/cmdline; echo; exec cat /proc/self/comm'
 	check_status 0
 	[ "${lines[0]:-}" = sleep ] || fail_note "comm of 2: ${lines[0]:-} (want sleep)"
 	[ "${lines[1]:-}" = "sleep 100 " ] || fail_note "cmdline of 2: ${lines[1]:-}"
