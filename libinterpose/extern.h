@@ -392,6 +392,7 @@ struct tracee {
 	struct tcred		 t_cr;		/* 3 not but these (tcred) */
 	uint64_t		 t_saved[32];	/* user_regs, for injection */
 	int			 t_afd;		/* for the listener to install */
+	int			 t_nbusy;	/* an answer thread serves it */
 	int			 t_afdown;	/* ... and close then */
 	int			 t_afdflags;	/* O_CLOEXEC or 0 */
 	int			 t_afdnr;	/* the getppid that asks for it */

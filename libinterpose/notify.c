@@ -612,17 +612,18 @@ takeback_drop(struct interp *ip, struct tracee *t)
 }
 
 /*
- * Answer one notification.  Called with i_mu held; returns 1 if resp is
- * the answer, 2 if ins is (a descriptor of ours, installed as the call's
- * result), for the caller to send once the lock is free (see
- * tracer_cont() for why), 0 if there is none to send.
+ * Answer one notification, of task t (NULL: none we know).  Called with
+ * i_mu held; returns 1 if resp is the answer, 2 if ins is (a descriptor
+ * of ours, installed as the call's result), for the caller to send once
+ * the lock is free (see tracer_cont() for why), 0 if there is none to
+ * send.
  */
 static int
-notify_serve(struct interp *ip, const struct seccomp_notif *req,
-    struct seccomp_notif_resp *resp, struct seccomp_notif_addfd *ins)
+notify_answer(struct interp *ip, struct tracee *t,
+    const struct seccomp_notif *req, struct seccomp_notif_resp *resp,
+    struct seccomp_notif_addfd *ins)
 {
 	const struct pers		*p;
-	struct tracee			*t;
 	uint64_t			 args[6];
 	int64_t				 v;
 	int				 sn, i;
@@ -634,8 +635,7 @@ notify_serve(struct interp *ip, const struct seccomp_notif *req,
 	sn = p != NULL && req->data.nr >= 0 && req->data.nr < p->p_nrmax ?
 	    p->p_sn[req->data.nr] : SN__MAX;
 	if (req->data.args[0] == MAGIC0 && req->data.args[1] == MAGIC1 &&
-	    (t = tracee_find(ip, (pid_t)req->pid)) != NULL &&
-	    t->t_afd != -1 && req->data.nr == t->t_afdnr) {
+	    t != NULL && t->t_afd != -1 && req->data.nr == t->t_afdnr) {
 		/*
 		 * The descriptor the tracing thread left for t, installed
 		 * as the call's result.  ENOENT: a signal took t out of its
@@ -659,15 +659,13 @@ notify_serve(struct interp *ip, const struct seccomp_notif *req,
 		notify_addfd_drop(t);
 		return 1;
 	}
-	if (sn != SN__MAX && handlers[sn].nqarg != 0 &&
-	    (t = tracee_find(ip, (pid_t)req->pid)) != NULL &&
+	if (sn != SN__MAX && handlers[sn].nqarg != 0 && t != NULL &&
 	    t->t_proc != NULL && t->t_id != NULL) {
 		return notify_pathq(ip, t, p, sn, req, resp, ins);
 	}
 	if (sn == SN__MAX || handlers[sn].answer == NULL ||
 	    (req->data.args[0] == MAGIC0 && req->data.args[1] == MAGIC1) ||
-	    (t = tracee_find(ip, (pid_t)req->pid)) == NULL ||
-	    t->t_proc == NULL || t->t_id == NULL) {
+	    t == NULL || t->t_proc == NULL || t->t_id == NULL) {
 		/* Forged magic, or a task we do not know: ENOSYS. */
 		return 1;
 	}
@@ -683,6 +681,31 @@ notify_serve(struct interp *ip, const struct seccomp_notif *req,
 		resp->val = v;
 	}
 	return 1;
+}
+
+/*
+ * Answer one notification (notify_answer()), one at a time per task.  A
+ * task waits in one notification at a time; but without
+ * WAIT_KILLABLE_RECV (before Linux 5.19) a signal can take it out of one
+ * that an answer thread has read and not yet answered, and into the
+ * next, which another thread reads.  The first answer, stale, goes
+ * nowhere, but must not race the second on the task's state; it is
+ * short (no answer waits), so the second spins until it is done.
+ */
+static int
+notify_serve(struct interp *ip, const struct seccomp_notif *req,
+    struct seccomp_notif_resp *resp, struct seccomp_notif_addfd *ins)
+{
+	struct tracee	*t;
+	int		 r;
+
+	if ((t = tracee_find(ip, (pid_t)req->pid)) != NULL)
+		while (__atomic_exchange_n(&t->t_nbusy, 1, __ATOMIC_ACQUIRE))
+			(void)sched_yield();
+	r = notify_answer(ip, t, req, resp, ins);
+	if (t != NULL)
+		__atomic_store_n(&t->t_nbusy, 0, __ATOMIC_RELEASE);
+	return r;
 }
 
 /*
