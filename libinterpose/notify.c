@@ -58,10 +58,10 @@
  * through changing.  The answer functions only read the model, and the
  * answer threads hold i_mu for reading: with -p any there is one per
  * CPU, for the first NOTIFY_THREADS (notify_cpus()), answering at once.
- * What they change is a task's own (a task has one notification at a
- * time), a counter (atomic), or an address space's, which a process's
- * threads share (its descriptors opened on first use, its dumpability
- * learnt), under i_amu.
+ * What they change is a task's own (answered one at a time, see
+ * notify_serve()), a counter (atomic), or an address space's, which a
+ * process's threads share (its descriptors opened on first use, its
+ * dumpability learnt), under i_amu.
  *
  * The listener also serves the tracing thread's getppid(MAGIC0, MAGIC1)
  * that installs a descriptor (notify_addfd()): the request is left with
@@ -140,6 +140,9 @@ notify_mm(struct tracee *t, const struct nanswer *a)
 
 	if (mm == NULL)
 		return NULL;
+	/* Open already (m_mapsfd is set before m_memfd). */
+	if (__atomic_load_n(&mm->m_memfd, __ATOMIC_ACQUIRE) >= 0)
+		return mm;
 	/* Threads of one process share mm: one opens, under i_amu. */
 	(void)pthread_mutex_lock(&a->ip->i_amu);
 	if (mm->m_memfd == -2)
@@ -157,8 +160,8 @@ notify_mm(struct tracee *t, const struct nanswer *a)
 				close(fd2);
 			mm = NULL;
 		} else {
-			mm->m_memfd = fd;
 			mm->m_mapsfd = fd2;
+			__atomic_store_n(&mm->m_memfd, fd, __ATOMIC_RELEASE);
 		}
 	}
 	(void)pthread_mutex_unlock(&a->ip->i_amu);
