@@ -670,11 +670,11 @@ enum verdict	 h_procpath(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_procpath_exit(struct interp *, struct tracee *,
 		    struct call *);
 enum verdict	 h_getdents(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_openq_proc(struct interp *, struct tracee *, struct call *,
+		    int, const char *, uint64_t);
 /* h_path.c */
 enum verdict	 h_pathq(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_openq(struct interp *, struct tracee *, struct call *);
-enum verdict	 h_openq_proc(struct interp *, struct tracee *, struct call *,
-		    int, const char *, uint64_t);
 enum verdict	 h_pathchk(struct interp *, struct tracee *, struct call *);
 void		 link_virtual(struct interp *, char *, size_t);
 void		 procmnt_load(struct interp *);

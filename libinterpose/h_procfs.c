@@ -575,6 +575,7 @@ snapshot_text(struct interp *ip, struct tracee *t, const struct ppath *pp,
 	char			*in = NULL, *out;
 	size_t			 n = 0, cap, r = 0;
 	char			 state, was;
+	int			 own;
 
 	if (pp->kind != PK_NSLAST && (in = slurp(pp->path, &r)) == NULL)
 		return NULL;
@@ -590,20 +591,16 @@ snapshot_text(struct interp *ip, struct tracee *t, const struct ppath *pp,
 	 */
 	state = pp->real == t->t_proc->p_pid->v_real && (pp->tid == 0 ||
 	    pp->tid == t->t_tid) ? 'R' : 'S';
-	/*
-	 * With nq, the reader waits for the listener, 'S' to the kernel, in
-	 * its own thread's file (a process's shows its first thread's).
-	 */
-	was = nq && (pp->tid == t->t_tid || (pp->tid == 0 &&
-	    pp->real == t->t_tid)) ? 'S' : 't';
+	/* The reader's own thread's file (a process's shows its first's). */
+	own = pp->tid == t->t_tid || (pp->tid == 0 && pp->real == t->t_tid);
+	/* With nq, the reader waits for the listener: 'S' to the kernel. */
+	was = nq && own ? 'S' : 't';
 	switch (pp->kind) {
 	case PK_STAT:
 	case PK_STATUS:
 		n = pp->kind == PK_STAT ? fix_stat(ip, in, r, out, cap,
 		    state, was) : fix_status(ip, in, r, out, cap, state, was,
-		    (t->t_flags & T_TBMASK) && (pp->tid == t->t_tid ||
-		    (pp->tid == 0 && pp->real == t->t_tid)) ?
-		    &t->t_tbmask : NULL);
+		    (t->t_flags & T_TBMASK) && own ? &t->t_tbmask : NULL);
 		if (n == 0)
 			n = PROCFIX_ERR;
 		break;
@@ -826,7 +823,7 @@ h_openq_proc(struct interp *ip, struct tracee *t, struct call *c, int dirfd,
 	const char	*p = s;
 	int		 e, fd;
 
-	if (c->c_nq == NULL || (f & O_DIRECTORY))
+	if (f & O_DIRECTORY)
 		return V_CONT;
 	switch ((e = path_outside(ip, t, dirfd, s, open_follows(f), vpath,
 	    sizeof(vpath)))) {
