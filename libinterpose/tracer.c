@@ -381,7 +381,7 @@ interpose_step(struct interp *ip)
 {
 	struct tracee	*t;
 	pid_t		 pid;
-	int		 st, sig, ev;
+	int		 st, sig, ev, werr = 0;
 
 	if (ip->i_done)
 		return 1;
@@ -395,18 +395,20 @@ interpose_step(struct interp *ip)
 	 */
 	if (__atomic_load_n(&ip->i_ntb, __ATOMIC_RELAXED) > 0) {
 		pid = -1;
-		errno = EINTR;
-	} else
-		pid = wait4(-1, &st, __WALL, NULL);
+		werr = EINTR;
+	} else if ((pid = wait4(-1, &st, __WALL, NULL)) == -1)
+		werr = errno;
 	notify_lock(ip);
+	/* The take-backs' own failures (a task gone) must not leak. */
 	takeback_run(ip);
 	if (pid == -1) {
-		if (errno == EINTR)
+		if (werr == EINTR)
 			return 0;
-		if (errno == ECHILD) {
+		if (werr == ECHILD) {
 			ip->i_done = 1;
 			return 1;
 		}
+		errno = werr;
 		return -1;
 	}
 	if (WIFEXITED(st) || WIFSIGNALED(st)) {

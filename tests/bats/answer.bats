@@ -278,6 +278,27 @@ stops_notifs() {
 	verdict
 }
 
+# A task killed while its call waits to be taken back: the notification
+# is gone when the tracing thread comes to it.  That failure is the
+# take-back's own (the call never runs), not the tracing thread's: it
+# once leaked into wait4's errno and ended the supervisor (exit 123,
+# "tracing the instance: No such file or directory").
+@test "tasks killed (SIGKILL) while their opens are taken back: the supervisor goes on, 300 of 300" {
+	inst -v -- sh -c 'i=0
+		while [ $i -lt 300 ]; do
+			( while :; do read c </proc/self/comm; done ) & p=$!
+			kill -KILL $p; wait $p 2>/dev/null
+			i=$((i + 1))
+		done
+		echo rounds=$i'
+	check_status 0
+	check rounds 300
+	tb_count
+	[ -z "$TB" ] || [ "$TB" -ge 1 ] ||
+	    fail_note "no query taken back (want some: the race needs them)"
+	verdict
+}
+
 # answer_threads PLACEMENT: start instproc -p PLACEMENT on a sleep, and
 # set NT to its number of threads but the first (the tracing thread) and
 # CPUS to their Cpus_allowed_list, sorted, space-separated; the instance
