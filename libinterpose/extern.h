@@ -453,6 +453,7 @@ struct interp {
 	int			 i_chrooted;	/* a chroot was tried: roots vary */
 	char			*i_procmnt[8];	/* where procfs is mounted */
 	int			 i_nprocmnt;	/* how many; -1: unknown */
+	int			 i_prochide;	/* one hides entries (hidepid) */
 	int			 i_rootstop;	/* group stop signal, or 0 */
 	unsigned long long	 i_stops;	/* ptrace stops handled */
 	struct tracee		*i_cur;		/* whose handler runs */

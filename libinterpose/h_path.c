@@ -358,7 +358,9 @@ task_fd(struct tracee *t, int fd, struct pwalk *w)
  * Where procfs is mounted in our mount namespace, which is the
  * instance's until a chroot or a new one (i_chrooted): the mount points
  * of /proc/self/mountinfo of type proc.  Unknown (more than fit, or
- * unreadable): i_nprocmnt -1, and every walk takes the long way.
+ * unreadable): i_nprocmnt -1, and every walk takes the long way.  One
+ * mounted with hidepid (other than 0 or off) sets i_prochide: what it
+ * shows depends on who looks.
  */
 void
 procmnt_load(struct interp *ip)
@@ -369,14 +371,20 @@ procmnt_load(struct interp *ip)
 	int	 i;
 
 	ip->i_nprocmnt = -1;
+	ip->i_prochide = 1;	/* until known */
 	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
 		return;
+	ip->i_prochide = 0;
 	ip->i_nprocmnt = 0;
 	while (getline(&line, &cap, f) != -1) {
 		/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT ... - TYPE ..." */
 		if ((sep = strstr(line, " - ")) == NULL ||
 		    strncmp(sep + 3, "proc ", 5) != 0)
 			continue;
+		/* "proc SOURCE OPTIONS": hidepid=N or a name. */
+		if ((o = strstr(sep, "hidepid=")) != NULL &&
+		    strncmp(o + 8, "0", 1) != 0 && strncmp(o + 8, "off", 3) != 0)
+			ip->i_prochide = 1;
 		mp = line;
 		for (i = 0; i < 4 && mp != NULL; i++)
 			if ((mp = strchr(mp, ' ')) != NULL)
@@ -1297,7 +1305,8 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
  * until the descriptor is found not to be the walk's and closed.  A
  * missing file, or the caller's lack of rights, is answered as the
  * kernel would; a file of /proc that is served as a snapshot is made
- * here (h_openq_proc()); anything else is taken back to a ptrace stop,
+ * here, as is the open of a few others of an instance process's entry
+ * (h_openq_proc()); anything else is taken back to a ptrace stop,
  * and h_procpath().
  */
 enum verdict

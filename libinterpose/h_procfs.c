@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/queue.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/tree.h>
 #include <sys/types.h>
@@ -69,8 +70,11 @@
  *    walk that meets an outside pid fails with ENOENT; one that reaches
  *    an instance process's entry by a link or ".." is served as its
  *    plain path.
+ *  - A pid is the instance's as long as its process's pidfd, taken when
+ *    it became ours, reaches it (proc_held()): whatever was opened under
+ *    /proc/R before that test says so is R's, not a newer process's.
  *
- * Not yet: /proc/sysvipc and /proc/stat's counts.
+ * /proc/stat's process counts stay the host's, as in a PID namespace.
  */
 
 enum pkind {
@@ -396,6 +400,27 @@ ppath_make(struct interp *ip, struct tracee *t, const char *s, int dirfd,
 	return pp->kind;
 }
 
+/*
+ * Does the instance process whose real pid is r still hold it?  Its
+ * pidfd reaches it until it is reaped, a zombie too, and a pid is not
+ * handed out again before: what was opened under /proc/r before a 1
+ * here is that process's.  0: gone (the pid may be another's by now);
+ * -1: cannot tell (no thread r traced, or no pidfd).
+ */
+static int
+proc_held(struct interp *ip, pid_t r)
+{
+	struct tracee	*lt;
+
+	if ((lt = tracee_find(ip, r)) == NULL || lt->t_proc == NULL ||
+	    lt->t_proc->p_pid->v_real != r || lt->t_proc->p_pidfd == -1)
+		return -1;
+	if (syscall(SYS_pidfd_send_signal, lt->t_proc->p_pidfd, 0, NULL,
+	    0) == 0 || errno != ESRCH)
+		return 1;
+	return 0;
+}
+
 /* Read the instance's path argument.  -1: fault. */
 static int
 path_read(struct tracee *t, uint64_t addr, char *buf, size_t len)
@@ -579,6 +604,11 @@ snapshot_text(struct interp *ip, struct tracee *t, const struct ppath *pp,
 
 	if (pp->kind != PK_NSLAST && (in = slurp(pp->path, &r)) == NULL)
 		return NULL;
+	/* Read from a pid that is not the process's any more: another's. */
+	if (pp->real != 0 && proc_held(ip, pp->real) == 0) {
+		free(in);
+		return NULL;
+	}
 	/* A number can grow from 1 digit to 10: "1 " becomes 11 bytes. */
 	cap = r * 6 + 256;
 	if ((out = malloc(cap)) == NULL) {
@@ -804,15 +834,118 @@ open_flags(struct tracee *t, struct call *c, uint64_t *flags, int *served)
 }
 
 /*
+ * The files of an instance process's entry (/proc/R/NAME, /proc/R/task/
+ * T/NAME) that the answer thread opens for its caller, when it has the
+ * caller's rights: what they read is R's whoever opened them, and the
+ * checks at their open are of the opener's rights, which are the
+ * caller's then, with one exception that a refusal shows (the kernel
+ * lets a process open its own environ or maps whatever its
+ * dumpability): a refused open is taken back.  Not mem, whose open asks
+ * for the right to attach, which Yama grants the supervisor over its
+ * descendants and may refuse the caller; nothing that reads the
+ * opener's namespaces (/proc/sys, /proc/uptime: a root caller may have
+ * unshared its own).  Sorted.
+ */
+static const char *const held_files[] = {
+	"arch_status", "auxv", "cgroup", "cmdline", "comm",
+	"coredump_filter", "cpuset", "environ", "io", "limits", "loginuid",
+	"maps", "mountinfo", "mounts", "mountstats", "numa_maps", "oom_adj",
+	"oom_score", "oom_score_adj", "personality", "schedstat",
+	"sessionid", "smaps", "smaps_rollup", "stack", "statm", "syscall",
+	"timerslack_ns", "wchan",
+};
+
+static int
+held_cmp(const void *a, const void *b)
+{
+	return strcmp(a, *(const char *const *)b);
+}
+
+/*
+ * If path is "/proc/R/NAME" or "/proc/R/task/T/NAME", NAME one
+ * component: 1, with R in *r and NAME in *name.
+ */
+static int
+held_name(const char *path, pid_t *r, const char **name)
+{
+	const char	*p;
+	char		*end;
+	long		 v;
+
+	if (strncmp(path, "/proc/", 6) != 0 || !isdigit((unsigned char)path[6]))
+		return 0;
+	v = strtol(path + 6, &end, 10);
+	if (v <= 0 || v >= GHOST_PID || *end != '/')
+		return 0;
+	p = end + 1;
+	if (strncmp(p, "task/", 5) == 0 && isdigit((unsigned char)p[5])) {
+		(void)strtol(p + 5, &end, 10);
+		if (*end != '/')
+			return 0;
+		p = end + 1;
+	}
+	if (*p == '\0' || strchr(p, '/') != NULL)
+		return 0;
+	*r = (pid_t)v;
+	*name = p;
+	return 1;
+}
+
+/*
+ * An open for reading of pp, an instance process's entry that is no
+ * snapshot (h_openq_proc()): one of held_files opened here, with the
+ * walk's plain path, no link followed, and installed as the call's
+ * result if R still held its pid after the open (proc_held()); a name
+ * that is not there answered ENOENT, unless procfs hides entries by the
+ * opener's rights (hidepid), which are not quite the caller's.  Anything
+ * else is taken back.  f: the caller's flags, none of OPENQ_NOT.
+ */
+static enum verdict
+openq_held(struct interp *ip, struct tracee *t, struct call *c,
+    const struct ppath *pp, uint64_t f)
+{
+	struct open_how	 how;
+	struct stat	 st;
+	const char	*name;
+	pid_t		 r;
+	int		 fd, h;
+
+	if (!held_name(pp->path, &r, &name))
+		return V_CONT;
+	if (bsearch(name, held_files, sizeof(held_files) /
+	    sizeof(held_files[0]), sizeof(held_files[0]), held_cmp) == NULL) {
+		if (ip->i_prochide || fstatat(AT_FDCWD, pp->path, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+			return V_CONT;
+		return call_return(t, c, -ENOENT);
+	}
+	memset(&how, 0, sizeof(how));
+	how.flags = (f & ~(uint64_t)O_CLOEXEC) | O_CLOEXEC;
+	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	if ((fd = (int)syscall(SYS_openat2, AT_FDCWD, pp->path, &how,
+	    sizeof(how))) == -1)
+		return errno == ENOENT && !ip->i_prochide ?
+		    call_return(t, c, -ENOENT) : V_CONT;
+	if ((h = proc_held(ip, r)) != 1) {
+		close(fd);
+		return h == 0 ? call_return(t, c, -ENOENT) : V_CONT;
+	}
+	c->c_nq->afd = fd;
+	c->c_nq->afdfl = (f & O_CLOEXEC) ? O_CLOEXEC : 0;
+	return call_return(t, c, 0);
+}
+
+/*
  * An open for reading that the answer thread's short walk left (h_openq()
  * in h_path.c), with its caller's rights ours: if it names a file of
  * /proc served as a snapshot, the snapshot is made here, as h_procpath()
  * makes it at a stop, and becomes the call's result (c_nq->afd), which
- * saves the take-back's three stops and the hand-over's notification.
- * The long walk is the stop's too (path_outside()), made in the caller's
- * root and working directory by tid while the caller waits.  Anything
- * else is taken back.  f: the open flags, which the notify filter keeps
- * to reading (OPENQ_NOT).
+ * saves the take-back's three stops and the hand-over's notification;
+ * another file of an instance process's entry may be opened here
+ * (openq_held()).  The long walk is the stop's too (path_outside()),
+ * made in the caller's root and working directory by tid while the
+ * caller waits.  Anything else is taken back.  f: the open flags, which
+ * the notify filter keeps to reading (OPENQ_NOT).
  */
 enum verdict
 h_openq_proc(struct interp *ip, struct tracee *t, struct call *c, int dirfd,
@@ -821,6 +954,7 @@ h_openq_proc(struct interp *ip, struct tracee *t, struct call *c, int dirfd,
 	struct ppath	 pp;
 	char		 vpath[PATH_MAX];
 	const char	*p = s;
+	enum pkind	 k;
 	int		 e, fd;
 
 	if (f & O_DIRECTORY)
@@ -837,8 +971,9 @@ h_openq_proc(struct interp *ip, struct tracee *t, struct call *c, int dirfd,
 	default:
 		return e < 0 ? call_return(t, c, e) : V_CONT;
 	}
-	if (ppath_make(ip, t, p, dirfd, &pp) < PK_STAT ||
-	    (fd = snapshot(ip, t, &pp, 1)) == -1)
+	if ((k = ppath_make(ip, t, p, dirfd, &pp)) == PK_OTHER)
+		return openq_held(ip, t, c, &pp, f);
+	if (k < PK_STAT || (fd = snapshot(ip, t, &pp, 1)) == -1)
 		return V_CONT;
 	c->c_nq->afd = fd;
 	c->c_nq->afdfl = (f & O_CLOEXEC) ? O_CLOEXEC : 0;
@@ -1089,7 +1224,7 @@ h_procpath_exit(struct interp *ip, struct tracee *t, struct call *c)
 	if (isdigit((unsigned char)l[6])) {
 		r = strtol(l + 6, NULL, 10);
 		if ((id = vmap_real(&ip->i_vmap, (pid_t)r)) == NULL ||
-		    id->v_gone)
+		    id->v_gone || proc_held(ip, (pid_t)r) == 0)
 			goto refuse;
 	}
 	if ((k = real_kind(l)) < PK_STAT)

@@ -44,3 +44,19 @@ load helpers
 	check_outside_untouched
 	verdict
 }
+
+# The answer thread opens these for the instance (openq_held()); the
+# kernel lets a process open its own whatever its dumpability, and the
+# thread, not of its thread group, may be refused: then the open is
+# taken back to a stop, where the process opens it itself.
+@test "a non-dumpable process reads its own environ, auxv, maps and cmdline" {
+	local f n
+	probe dump own
+	check_status 0
+	check set 0
+	for f in environ auxv maps cmdline; do
+		n=$(kv "own_$f") || n=missing
+		[[ $n =~ ^[1-9][0-9]*$ ]] || fail_note "own_$f=$n (want a byte count)"
+	done
+	verdict
+}

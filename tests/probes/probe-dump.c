@@ -25,6 +25,11 @@
  *	  probe-dump show	report only
  *	  probe-dump list	PR_SET_DUMPABLE 0, then "entry=N" for each
  *				numeric entry of /proc
+ *	  probe-dump own	PR_SET_DUMPABLE 0, then "own_F=N" for F =
+ *				environ, auxv, maps, cmdline: the bytes
+ *				read from /proc/self/F, or -ERRNAME (a
+ *				process reads its own whatever its
+ *				dumpability)
  *
  * Prints "KEY_get=N" (PR_GET_DUMPABLE) and "KEY_stat=PID" (the first
  * field of /proc/self/stat) for KEY = before, after, child and exec.
@@ -80,6 +85,29 @@ main(int argc, char *argv[])
 			if (e->d_name[0] >= '0' && e->d_name[0] <= '9')
 				printf("entry=%s\n", e->d_name);
 		closedir(d);
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "own") == 0) {
+		static const char *const f[] = { "environ", "auxv", "maps",
+		    "cmdline" };
+		char	 path[64], k[32], b[4096];
+		ssize_t	 n, r;
+		size_t	 i;
+		int	 fd;
+
+		result("set", prctl(PR_SET_DUMPABLE, 0, 0, 0, 0));
+		for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+			snprintf(path, sizeof(path), "/proc/self/%s", f[i]);
+			snprintf(k, sizeof(k), "own_%s", f[i]);
+			if ((fd = open(path, O_RDONLY)) == -1) {
+				result(k, -1);
+				continue;
+			}
+			for (n = 0; (r = read(fd, b, sizeof(b))) > 0; n += r)
+				;
+			result(k, r == -1 ? -1 : n);
+			close(fd);
+		}
 		return 0;
 	}
 	if (argc > 1) {
