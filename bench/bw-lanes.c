@@ -34,6 +34,7 @@
  */
 
 #define _GNU_SOURCE
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -76,6 +77,7 @@ struct lane {
 	int		 nfd;	/* the listener */
 	int		 cpu;	/* -1: free */
 	long		 work;
+	int		 excl;	/* wait in epoll, EPOLLEXCLUSIVE */
 	pid_t		 answer;
 };
 
@@ -88,11 +90,24 @@ lane_main(void *arg)
 	struct seccomp_notif_resp	 resp;
 	struct pollfd			 pfd;
 	struct stat			 st;
+	struct epoll_event		 ev;
 	long				 i;
+	int				 ep = -1;
 
 	if (l->cpu != -1)
 		bench_pin(l->cpu);
+	if (l->excl) {
+		if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+			err(1, "epoll_create1");
+		memset(&ev, 0, sizeof(ev));
+		ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, l->nfd, &ev) == -1)
+			err(1, "epoll_ctl");
+	}
 	for (;;) {
+		if (ep != -1 && epoll_wait(ep, &ev, 1, -1) == -1 &&
+		    errno != EINTR)
+			err(1, "epoll_wait");
 		memset(&req, 0, sizeof(req));
 		if (ioctl(l->nfd, SECCOMP_IOCTL_NOTIF_RECV, &req) == -1) {
 			if (errno == EINTR)
@@ -138,10 +153,13 @@ main(int argc, char *argv[])
 	uint64_t	 t0, t1;
 	long		 n, work = 0;
 	pid_t		 self = getpid(), c[2];
-	int		 ch, cpu[2], nthr = 1, nfd, k, st, bad = 0;
+	int		 ch, cpu[2], nthr = 1, nfd, k, st, bad = 0, excl = 0;
 
-	while ((ch = getopt(argc, argv, "p:t:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "ep:t:w:")) != -1) {
 		switch (ch) {
+		case 'e':
+			excl = 1;
+			break;
 		case 'p':
 			for (pl = 0; pl < P__MAX; pl++)
 				if (strcmp(optarg, places[pl]) == 0)
@@ -165,7 +183,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (pl == P__MAX || argc != 1) {
-		fprintf(stderr, "usage: bw-lanes -p one|spread|pinned "
+		fprintf(stderr, "usage: bw-lanes [-e] -p one|spread|pinned "
 		    "[-t threads] [-w work] count\n");
 		return 2;
 	}
@@ -191,6 +209,7 @@ main(int argc, char *argv[])
 	for (k = 0; k < nthr; k++) {
 		lanes[k].cpu = pl == P_ONE ? -1 : cpu[k % 2];
 		lanes[k].work = work;
+		lanes[k].excl = excl;
 		lanes[k].answer = self;
 	}
 	if ((nfd = bench_trap_getppid(SECCOMP_RET_USER_NOTIF,
