@@ -22,7 +22,12 @@
  * W fstat calls, the stand-in for a path walk.  Checks that every
  * getppid returns the answer (our pid).
  *
- * usage: bw-lanes -p placement -t threads -w work N
+ * usage: bw-lanes [-e] -p placement -t threads -w work N
+ *
+ * -e: each answer thread waits in an epoll of its own, the listener
+ * added with EPOLLEXCLUSIVE (one waiter woken per notification), before
+ * its SECCOMP_IOCTL_NOTIF_RECV; without it, every thread waiting in
+ * RECV is woken (Linux 6.6 and later wait on the listener's queue).
  *
  * placement:
  *	one	everything on the first CPU (instproc -p one)
