@@ -447,6 +447,7 @@ struct interp {
 	int			 i_captrace;	/* has CAP_SYS_PTRACE */
 	int			 i_samecred;	/* the instance's access = ours */
 	char			*i_cred;	/* ours, as cred_text() puts it */
+	int			 i_lsm;		/* ours has an LSM context */
 	int			 i_rootfd;	/* our "/", O_PATH, or -1 */
 	dev_t			 i_rootdev;
 	ino_t			 i_rootino;
@@ -680,7 +681,7 @@ enum verdict	 h_pathchk(struct interp *, struct tracee *, struct call *);
 void		 link_virtual(struct interp *, char *, size_t);
 void		 procmnt_load(struct interp *);
 void		 procmnt_free(struct interp *);
-char		*cred_text(pid_t);
+char		*cred_text(pid_t, int *);
 int		 cred_same(struct interp *, struct tracee *);
 int		 path_outside(struct interp *, struct tracee *, int,
 		    const char *, int, char *, size_t);

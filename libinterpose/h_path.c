@@ -968,11 +968,13 @@ link_virtual(struct interp *ip, char *l, size_t len)
 
 /*
  * The access rights of task tid, as text: the Uid, Gid (real, effective,
- * saved, filesystem), Groups and CapEff lines of its status, and its
- * LSM context.  malloc'ed, or NULL.
+ * saved, filesystem), Groups and CapEff lines of its status, and, if
+ * *lsm, its LSM context.  malloc'ed, or NULL.  *lsm is left 0 if no LSM
+ * has a context to give (EINVAL: none of those loaded keeps one, which
+ * holds until the next boot).
  */
 char *
-cred_text(pid_t tid)
+cred_text(pid_t tid, int *lsm)
 {
 	static const char *const keys[] = { "Uid:", "Gid:", "Groups:",
 	    "CapEff:" };
@@ -1004,12 +1006,17 @@ cred_text(pid_t tid)
 		out[o++] = '\n';
 	}
 	(void)snprintf(p, sizeof(p), "/proc/%d/attr/current", (int)tid);
-	if ((fd = open(p, O_RDONLY | O_CLOEXEC)) != -1) {
+	if (!*lsm)
+		;
+	else if ((fd = open(p, O_RDONLY | O_CLOEXEC)) != -1) {
 		n = read(fd, out + o, sizeof(out) - o - 1);
+		if (n == -1 && errno == EINVAL)
+			*lsm = 0;
 		close(fd);
 		if (n > 0)
 			o += (size_t)n;
-	}
+	} else if (errno == ENOENT || errno == EINVAL)
+		*lsm = 0;
 	out[o] = '\0';
 	return strdup(out);
 }
@@ -1069,11 +1076,13 @@ int
 cred_same(struct interp *ip, struct tracee *t)
 {
 	char	*c;
+	int	 lsm = ip->i_lsm;
 
 	if (ip->i_samecred)
 		return 1;
 	if (t->t_cred == 0) {
-		c = ip->i_cred != NULL ? cred_text(t->t_tid) : NULL;
+		/* Without an LSM context of ours, a task has none either. */
+		c = ip->i_cred != NULL ? cred_text(t->t_tid, &lsm) : NULL;
 		t->t_cred = c == NULL ? 2 : strcmp(c, ip->i_cred) == 0 ? 1 :
 		    __atomic_load_n(&ip->i_canbe, __ATOMIC_RELAXED) > 0 &&
 		    cred_parse(c, ip->i_cred, &t->t_cr) ?

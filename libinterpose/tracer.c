@@ -111,7 +111,8 @@ interpose_new(interpose_log_fn fn, void *arg, int verbose)
 	ip->i_samecred = geteuid() != 0 && !cap_has(CAP_DAC_OVERRIDE) &&
 	    !cap_has(CAP_DAC_READ_SEARCH);
 	/* Otherwise, task by task: those whose rights are ours. */
-	ip->i_cred = cred_text((pid_t)syscall(SYS_gettid));
+	ip->i_lsm = 1;
+	ip->i_cred = cred_text((pid_t)syscall(SYS_gettid), &ip->i_lsm);
 	/* The instance starts in our root: walks start there until a chroot. */
 	if ((ip->i_rootfd = open("/", O_PATH | O_CLOEXEC)) != -1 &&
 	    fstat(ip->i_rootfd, &st) == 0) {
