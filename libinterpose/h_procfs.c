@@ -862,6 +862,46 @@ held_cmp(const void *a, const void *b)
 }
 
 /*
+ * The files of /proc/sys that read the same in every namespace (others,
+ * the network and IPC ones, are looked up in the opener's at the open:
+ * a root caller may have unshared its own).
+ */
+static const char *const held_sysctls[] = {
+	"kernel/cap_last_cap", "kernel/osrelease", "kernel/ostype",
+	"kernel/pid_max", "kernel/random/boot_id", "kernel/version",
+};
+
+/*
+ * Is path, "/proc/REST" and not a process's entry, a file the answer
+ * thread may open for its caller?  Those that read the opener's
+ * namespaces, not the reader's, are not: /proc/sys (but held_sysctls)
+ * and /proc/sysvipc, looked up or bound at the open; /proc/net and
+ * /proc/mounts, links to /proc/self, fail the open's walk (no link is
+ * followed).  Everything else there is the machine's, or decided at
+ * each read by the reader, who is the caller (/proc/uptime's time
+ * namespace).  No "." or ".." component: the first one must be the
+ * one tested.
+ */
+static int
+held_global(const char *path)
+{
+	const char	*rest;
+	size_t		 i;
+
+	if (strncmp(path, "/proc/", 6) != 0 || strstr(path, "/.") != NULL)
+		return 0;
+	rest = path + 6;
+	if (subpath_is(rest, "sysvipc") || strncmp(rest, "sysvipc/", 8) == 0)
+		return 0;
+	if (!subpath_is(rest, "sys") && strncmp(rest, "sys/", 4) != 0)
+		return 1;
+	for (i = 0; i < sizeof(held_sysctls) / sizeof(held_sysctls[0]); i++)
+		if (subpath_is(rest + 4, held_sysctls[i]))
+			return 1;
+	return 0;
+}
+
+/*
  * If path is "/proc/R/NAME" or "/proc/R/task/T/NAME", NAME one
  * component: 1, with R in *r and NAME in *name.
  */
@@ -892,13 +932,15 @@ held_name(const char *path, pid_t *r, const char **name)
 }
 
 /*
- * An open for reading of pp, an instance process's entry that is no
- * snapshot (h_openq_proc()): one of held_files opened here, with the
- * walk's plain path, no link followed, and installed as the call's
- * result if R still held its pid after the open (proc_held()); a name
- * that is not there answered ENOENT, unless procfs hides entries by the
- * opener's rights (hidepid), which are not quite the caller's.  Anything
- * else is taken back.  f: the caller's flags, none of OPENQ_NOT.
+ * An open for reading of pp, a file of /proc that is no snapshot
+ * (h_openq_proc()), opened here with the walk's plain path, no link
+ * followed, and installed as the call's result: one of held_files of an
+ * instance process R's entry if R still held its pid after the open
+ * (proc_held()), or one that held_global() allows.  A name of R's entry
+ * that is not there is answered ENOENT, unless procfs hides entries by
+ * the opener's rights (hidepid), which are not quite the caller's.
+ * Anything else is taken back.  f: the caller's flags, none of
+ * OPENQ_NOT.
  */
 static enum verdict
 openq_held(struct interp *ip, struct tracee *t, struct call *c,
@@ -906,13 +948,16 @@ openq_held(struct interp *ip, struct tracee *t, struct call *c,
 {
 	struct open_how	 how;
 	struct stat	 st;
-	const char	*name;
-	pid_t		 r;
+	const char	*name = NULL;
+	pid_t		 r = 0;
 	int		 fd, h;
 
-	if (!held_name(pp->path, &r, &name))
+	if (!isdigit((unsigned char)pp->path[6])) {
+		if (!held_global(pp->path))
+			return V_CONT;
+	} else if (!held_name(pp->path, &r, &name))
 		return V_CONT;
-	if (bsearch(name, held_files, sizeof(held_files) /
+	else if (bsearch(name, held_files, sizeof(held_files) /
 	    sizeof(held_files[0]), sizeof(held_files[0]), held_cmp) == NULL) {
 		if (ip->i_prochide || fstatat(AT_FDCWD, pp->path, &st,
 		    AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
@@ -926,7 +971,7 @@ openq_held(struct interp *ip, struct tracee *t, struct call *c,
 	    sizeof(how))) == -1)
 		return errno == ENOENT && !ip->i_prochide ?
 		    call_return(t, c, -ENOENT) : V_CONT;
-	if ((h = proc_held(ip, r)) != 1) {
+	if (r != 0 && (h = proc_held(ip, r)) != 1) {
 		close(fd);
 		return h == 0 ? call_return(t, c, -ENOENT) : V_CONT;
 	}
@@ -941,8 +986,7 @@ openq_held(struct interp *ip, struct tracee *t, struct call *c,
  * /proc served as a snapshot, the snapshot is made here, as h_procpath()
  * makes it at a stop, and becomes the call's result (c_nq->afd), which
  * saves the take-back's three stops and the hand-over's notification;
- * another file of an instance process's entry may be opened here
- * (openq_held()).  The long walk is the stop's too (path_outside()),
+ * most other files of /proc are opened here (openq_held()).  The long walk is the stop's too (path_outside()),
  * made in the caller's root and working directory by tid while the
  * caller waits.  Anything else is taken back.  f: the open flags, which
  * the notify filter keeps to reading (OPENQ_NOT).

@@ -300,6 +300,47 @@ SH
 	verdict
 }
 
+@test "opens of /proc/uptime, /proc/meminfo and /proc/sys/kernel/pid_max are answered by the listener: no take-back" {
+	local sc=$BATS_TEST_TMPDIR/global.sh
+	cat >"$sc" <<'SH'
+i=0
+while [ $i -lt $1 ]; do
+	read l </proc/uptime; read l </proc/meminfo
+	read l </proc/sys/kernel/pid_max
+	i=$((i + 1))
+done
+echo pid_max=$(cat /proc/sys/kernel/pid_max)
+SH
+	inst -v -- sh "$sc" 0
+	check_status 0
+	tb_count
+	local tb0=$TB
+	inst -v -- sh "$sc" 40
+	check_status 0
+	check pid_max "$(cat /proc/sys/kernel/pid_max)"
+	tb_count
+	[ "${TB:-x}" = "$tb0" ] || fail_note "$TB opens taken back with 120 more opens, $tb0 without (want as many)"
+	verdict
+}
+
+# The answer thread is in the supervisor's namespaces: what /proc/sys
+# looks up in the opener's at the open (the network sysctls) stays taken
+# back, and what a file decides at each read (uptime, in the reader's
+# time namespace) is the caller's.
+@test "a new network namespace's ip_forward and a new time namespace's uptime, read from /proc, are the caller's" {
+	[ "$MULT_USER" = root ] || skip "unshare -n and -T need a root caller"
+	local f=/proc/sys/net/ipv4/ip_forward
+	inst -- unshare -n sh -c "v=\$(cat $f); echo \$((1 - v)) >$f; echo flipped=\$((\$(cat $f) != v))"
+	check_status 0
+	check flipped 1
+	inst -- unshare -T --boottime 1000000 sh -c 'read u r </proc/uptime; echo up=${u%.*}'
+	check_status 0
+	local up
+	up=$(kv up) || up=0
+	[ "$up" -ge 1000000 ] || fail_note "uptime $up in a time namespace 1000000 s ahead"
+	verdict
+}
+
 @test "a call taken back to a stop leaves its signal mask as it was: /proc/self/mem opened first thing in a new image, and in a child forked after" {
 	# An open of mem is taken back (the answer thread may attach where
 	# the caller may not); in a new image the stop maps scratch first, an injected
