@@ -1314,7 +1314,7 @@ h_pathq(struct interp *ip, struct tracee *t, struct call *c)
  * until the descriptor is found not to be the walk's and closed.  A
  * missing file, or the caller's lack of rights, is answered as the
  * kernel would; a file of /proc that is served as a snapshot is made
- * here, as is the open of a few others of an instance process's entry
+ * here, and most other files of /proc are opened here too
  * (h_openq_proc()); anything else is taken back to a ptrace stop,
  * and h_procpath().
  */

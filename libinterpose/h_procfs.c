@@ -842,9 +842,7 @@ open_flags(struct tracee *t, struct call *c, uint64_t *flags, int *served)
  * lets a process open its own environ or maps whatever its
  * dumpability): a refused open is taken back.  Not mem, whose open asks
  * for the right to attach, which Yama grants the supervisor over its
- * descendants and may refuse the caller; nothing that reads the
- * opener's namespaces (/proc/sys, /proc/uptime: a root caller may have
- * unshared its own).  Sorted.
+ * descendants and may refuse the caller.  Sorted.
  */
 static const char *const held_files[] = {
 	"arch_status", "auxv", "cgroup", "cmdline", "comm",
@@ -885,18 +883,18 @@ static const char *const held_sysctls[] = {
 static int
 held_global(const char *path)
 {
-	const char	*rest;
-	size_t		 i;
+	const char	*q = path + 6;
+	size_t		 i, n;
 
 	if (strncmp(path, "/proc/", 6) != 0 || strstr(path, "/.") != NULL)
 		return 0;
-	rest = path + 6;
-	if (subpath_is(rest, "sysvipc") || strncmp(rest, "sysvipc/", 8) == 0)
+	n = component(&q);
+	if (n == 7 && memcmp(q, "sysvipc", 7) == 0)
 		return 0;
-	if (!subpath_is(rest, "sys") && strncmp(rest, "sys/", 4) != 0)
+	if (n != 3 || memcmp(q, "sys", 3) != 0)
 		return 1;
 	for (i = 0; i < sizeof(held_sysctls) / sizeof(held_sysctls[0]); i++)
-		if (subpath_is(rest + 4, held_sysctls[i]))
+		if (subpath_is(q + n, held_sysctls[i]))
 			return 1;
 	return 0;
 }
@@ -986,10 +984,11 @@ openq_held(struct interp *ip, struct tracee *t, struct call *c,
  * /proc served as a snapshot, the snapshot is made here, as h_procpath()
  * makes it at a stop, and becomes the call's result (c_nq->afd), which
  * saves the take-back's three stops and the hand-over's notification;
- * most other files of /proc are opened here (openq_held()).  The long walk is the stop's too (path_outside()),
- * made in the caller's root and working directory by tid while the
- * caller waits.  Anything else is taken back.  f: the open flags, which
- * the notify filter keeps to reading (OPENQ_NOT).
+ * most other files of /proc are opened here (openq_held()).  The long
+ * walk is the stop's too (path_outside()), made in the caller's root
+ * and working directory by tid while the caller waits.  Anything else
+ * is taken back.  f: the open flags, which the notify filter keeps to
+ * reading (OPENQ_NOT).
  */
 enum verdict
 h_openq_proc(struct interp *ip, struct tracee *t, struct call *c, int dirfd,
