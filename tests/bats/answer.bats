@@ -47,6 +47,24 @@ tb_count() {
 	[ -n "$TB" ] || fail_note "no 'N queries taken back' line on stderr"
 }
 
+# tb_baseline ARGS...: inst -v -- ARGS, which must exit 0; TB0 is how
+# many queries it took back, for tb_unchanged after the same run with
+# more opens.
+tb_baseline() {
+	inst -v -- "$@"
+	check_status 0
+	tb_count
+	TB0=$TB
+}
+
+# tb_unchanged WHAT: the last inst -v took back as many queries as
+# tb_baseline's run, though it made WHAT more.
+tb_unchanged() {
+	tb_count
+	[ "${TB:-x}" = "${TB0:-y}" ] ||
+	    fail_note "$TB queries taken back with $1, $TB0 without (want as many)"
+}
+
 # stops_notifs: from instproc -v's last stderr line, set STOPS and NOTIFS.
 stops_notifs() {
 	local l re='^instproc: ([0-9]+) ptrace stops, ([0-9]+) notifications$'
@@ -242,11 +260,9 @@ stops_notifs() {
 	# status: the opens add no take-back and no stop (a new image's
 	# first calls may be taken back, for its scratch: as many in both).
 	local script='i=0; while [ $i -lt $N ]; do read l </proc/self/stat; read l </proc/$$/status; i=$((i + 1)); done; read a b c d r </proc/self/stat; echo "$a $c $d"; grep -E "^(Pid|PPid|State):" /proc/self/status; sh -c "read a b c d r </proc/\$PPID/stat; echo \$a \$c \$d"'
-	inst -v -- sh -c "${script//\$N/0}"
-	check_status 0
-	tb_count
+	tb_baseline sh -c "${script//\$N/0}"
 	stops_notifs
-	local tb0=$TB stops0=$STOPS
+	local stops0=$STOPS
 	inst -v -- sh -c "${script//\$N/60}"
 	check_status 0
 	[ "${lines[0]:-}" = "1 R 0" ] || fail_note "own stat: '${lines[0]:-}' (want '1 R 0')"
@@ -254,9 +270,8 @@ stops_notifs() {
 	printf '%s\n' "${lines[@]}" | grep -qx 'PPid:	1' || fail_note "status PPid is not 1"
 	printf '%s\n' "${lines[@]}" | grep -qx 'State:	R (running)' || fail_note "status State is not R: the reader's own"
 	[ "${lines[-1]:-}" = "1 S 0" ] || fail_note "parent's stat from a child: '${lines[-1]:-}' (want '1 S 0')"
-	tb_count
+	tb_unchanged "120 opens more"
 	stops_notifs
-	[ "${TB:-x}" = "$tb0" ] || fail_note "$TB opens taken back with the loop, $tb0 without (want as many)"
 	[ $((${STOPS:-999} - ${stops0:-0})) -lt 60 ] || fail_note "$STOPS ptrace stops with 120 more opens of /proc, $stops0 without (want fewer than 60 more: a take-back costs 3)"
 	verdict
 }
@@ -264,9 +279,8 @@ stops_notifs() {
 @test "opens of an instance process's cmdline, environ, maps, comm and a missing entry are answered by the listener: no take-back, contents as natively" {
 	# ps reads cmdline, environ and ctty (which this kernel lacks) of
 	# every process: the answer thread opens them itself, where mem (an
-	# open that asks to attach) and the files of the opener's own
-	# namespaces stay taken back.  $1 rounds of 5 opens, then the
-	# contents.
+	# open that asks to attach) stays taken back.  $1 rounds of 5 opens,
+	# then the contents.
 	local sc=$BATS_TEST_TMPDIR/held.sh
 	cat >"$sc" <<'SH'
 i=0
@@ -283,10 +297,7 @@ echo env=$(tr '\0' '\n' </proc/$$/environ | grep -c '^MULTV=here$')
 (: </proc/$$/ctty) 2>/dev/null; echo ctty=$?
 echo maps=$(grep -c '\[stack\]' /proc/self/maps)
 SH
-	MULTV=here inst -v -- sh "$sc" 0
-	check_status 0
-	tb_count
-	local tb0=$TB
+	MULTV=here tb_baseline sh "$sc" 0
 	MULTV=here inst -v -- sh "$sc" 40
 	check_status 0
 	[ "${lines[0]:-}" = "sh $sc 40 " ] || fail_note "own cmdline: '${lines[0]:-}'"
@@ -295,8 +306,7 @@ SH
 	check env 1
 	check ctty 2
 	check maps 1
-	tb_count
-	[ "${TB:-x}" = "$tb0" ] || fail_note "$TB opens taken back with 200 more opens, $tb0 without (want as many)"
+	tb_unchanged "200 opens more"
 	verdict
 }
 
@@ -311,15 +321,11 @@ while [ $i -lt $1 ]; do
 done
 echo pid_max=$(cat /proc/sys/kernel/pid_max)
 SH
-	inst -v -- sh "$sc" 0
-	check_status 0
-	tb_count
-	local tb0=$TB
+	tb_baseline sh "$sc" 0
 	inst -v -- sh "$sc" 40
 	check_status 0
 	check pid_max "$(cat /proc/sys/kernel/pid_max)"
-	tb_count
-	[ "${TB:-x}" = "$tb0" ] || fail_note "$TB opens taken back with 120 more opens, $tb0 without (want as many)"
+	tb_unchanged "120 opens more"
 	verdict
 }
 
