@@ -4,32 +4,34 @@
 # scale.tsv columns: kind (one: one instance; oneN: the same under
 # instproc -N, getpid a ptrace stop; many: that many instances of one
 # task), procs, threads, tasks, getpid ns with one task, getpid ns with
-# all tasks alive (many: the median over the instances), VmRSS and VmHWM
-# in kB (many: summed over the supervisors), stops, status.
+# all tasks alive in the first process (many: the median over the
+# instances), the same in the oldest task but that one (its first child;
+# "-" with one process), VmRSS and VmHWM in kB (many: summed over the
+# supervisors), stops, status.
 #
 NR == 1 { next }
 $1 == "oneN" {
 	k = $2 " proc x " $3 " thr"
-	nN[k] = ($10 == "ok") ? sprintf("%9s %9s %6s", us($5), us($6), \
-	    ($5 > 0 && $6 != "-" ? sprintf("x%.2f", $6 / $5) : "-")) : $10
+	nN[k] = ($11 == "ok") ? sprintf("%9s %9s %6s %9s %6s", us($5), \
+	    us($6), x($6, $5), us($7), x($7, $5)) : $11
 	orderN[++nn] = k
 	next
 }
 $1 == "one" {
-	printf "%s%-28s %7s %9s %9s %10s %10s %s\n", \
-	    (n++ ? "" : sprintf("%-28s %7s %9s %9s %10s %10s\n", \
-	    "one instance", "tasks", "getpid@1", "getpid@n", "VmRSS kB", \
-	    "VmHWM kB")), \
-	    $2 " proc x " $3 " thr", $4, us($5), us($6), $7, $8, \
-	    ($10 == "ok" ? "" : $10)
-	if ($4 == 1 && $10 == "ok") {
-		rss1 = $7
-		hwm1 = $8
+	printf "%s%-28s %7s %9s %9s %9s %10s %10s %s\n", \
+	    (n++ ? "" : sprintf("%-28s %7s %9s %9s %9s %10s %10s\n", \
+	    "one instance", "tasks", "getpid@1", "getpid@n", "oldest@n", \
+	    "VmRSS kB", "VmHWM kB")), \
+	    $2 " proc x " $3 " thr", $4, us($5), us($6), us($7), $8, $9, \
+	    ($11 == "ok" ? "" : $11)
+	if ($4 == 1 && $11 == "ok") {
+		rss1 = $8
+		hwm1 = $9
 	}
-	if ($4 > 1 && $10 == "ok" && rss1 != "") {
+	if ($4 > 1 && $11 == "ok" && rss1 != "") {
 		pt[$2 " proc x " $3 " thr"] = \
-		    sprintf("%.2f / %.2f", ($7 - rss1) / ($4 - 1), \
-		    ($8 - hwm1) / ($4 - 1))
+		    sprintf("%.2f / %.2f", ($8 - rss1) / ($4 - 1), \
+		    ($9 - hwm1) / ($4 - 1))
 		order[++np] = $2 " proc x " $3 " thr"
 	}
 	next
@@ -37,13 +39,13 @@ $1 == "one" {
 $1 == "many" {
 	printf "\n%d instances of one task at once: VmRSS %d kB in all, " \
 	    "%.0f kB per instance (VmHWM %.0f kB); getpid %s (median, timed while the others start)%s\n", \
-	    $2, $7, $7 / $2, $8 / $2, us($6), ($10 == "ok" ? "" : " " $10)
+	    $2, $8, $8 / $2, $9 / $2, us($6), ($11 == "ok" ? "" : " " $11)
 }
 END {
 	if (nn) {
 		printf "\ngetpid at a ptrace stop (instproc -N), same shapes:\n"
-		printf "%-28s %9s %9s %6s\n", "one instance", "getpid@1", \
-		    "getpid@n", "growth"
+		printf "%-28s %9s %9s %6s %9s %6s\n", "one instance", \
+		    "getpid@1", "getpid@n", "growth", "oldest@n", "growth"
 		for (i = 1; i <= nn; i++)
 			printf "%-28s %s\n", orderN[i], nN[orderN[i]]
 	}
@@ -55,4 +57,7 @@ END {
 }
 function us(ns) {
 	return ns == "-" ? "-" : sprintf("%.1fus", ns / 1000)
+}
+function x(a, b) {
+	return (b > 0 && a != "-") ? sprintf("x%.2f", a / b) : "-"
 }
