@@ -64,11 +64,6 @@ pid_max(void)
 	return (pid_t)v;
 }
 
-/*
- * A new instance with no process yet.  The log hook gets denials when
- * verbose > 0 and every stop when verbose > 1.  Returns NULL on memory
- * exhaustion or if the system call table cannot be built.
- */
 /* Is capability cap in our effective set? */
 static int
 cap_has(int cap)
@@ -84,6 +79,11 @@ cap_has(int cap)
 	return (d[cap / 32].effective & (1U << (cap % 32))) != 0;
 }
 
+/*
+ * A new instance with no process yet.  The log hook gets denials when
+ * verbose > 0 and every stop when verbose > 1.  Returns NULL on memory
+ * exhaustion or if the system call table cannot be built.
+ */
 struct interp *
 interpose_new(interpose_log_fn fn, void *arg, int verbose)
 {
