@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -1312,29 +1313,120 @@ dir_kind(pid_t tid, int fd, pid_t *r)
 }
 
 /*
+ * Where /proc's process entries start in its directory offsets: the
+ * entry of tgid N is at PROC_TGID_OFFSET + N (TGID_OFFSET in the
+ * kernel's fs/proc/base.c, FIRST_PROCESS_ENTRY + 2).
+ */
+#define PROC_TGID_OFFSET	258
+
+/*
+ * Append to out (n bytes used of cap) a dirent64 record: ino, next
+ * offset doff, type, name (len bytes).  Returns 0, or -1 if it does not
+ * fit.
+ */
+static int
+dirent_put(uint8_t *out, size_t *n, size_t cap, uint64_t ino, int64_t doff,
+    uint8_t type, const char *name, size_t len)
+{
+	size_t	 rec = (19 + len + 1 + 7) & ~(size_t)7;
+
+	if (*n + rec > cap)
+		return -1;
+	memset(out + *n, 0, rec);
+	memcpy(out + *n, &ino, 8);
+	memcpy(out + *n + 8, &doff, 8);
+	out[*n + 16] = (uint8_t)(rec & 0xff);
+	out[*n + 17] = (uint8_t)(rec >> 8);
+	out[*n + 18] = type;
+	memcpy(out + *n + 19, name, len);
+	*n += rec;
+	return 0;
+}
+
+static int
+proc_vcmp(const void *a, const void *b)
+{
+	pid_t	 x = (*(struct proc *const *)a)->p_pid->v_virt;
+	pid_t	 y = (*(struct proc *const *)b)->p_pid->v_virt;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The process entries of /proc, from virtual pid first on, in the order
+ * of the virtual pids, as a PID namespace's procfs lists its own: the
+ * kernel's is that of the real pids, which wrap at pid_max, so that a
+ * child's can come before pid 1's.  Each at PROC_TGID_OFFSET + its
+ * virtual pid, the offset left after the last one that fits.  Returns
+ * 0, -EINVAL if not even the first fits, or -ENOMEM.
+ */
+static int
+getdents_pids(struct interp *ip, int fd, pid_t first, uint8_t *out,
+    size_t *n, size_t cap)
+{
+	struct proc	**v = NULL, *p;
+	struct stat	 st;
+	char		 name[16], path[32];
+	size_t		 nv = 0, max = 0, i, len;
+	pid_t		 next = first;
+	int		 rc = 0;
+
+	TAILQ_FOREACH(p, &ip->i_procs, p_entry)
+		max++;
+	if (max > 0 && (v = calloc(max, sizeof(*v))) == NULL)
+		return -ENOMEM;
+	TAILQ_FOREACH(p, &ip->i_procs, p_entry)
+		if (!(p->p_flags & P_GONE) && p->p_pid->v_virt >= first)
+			v[nv++] = p;
+	qsort(v, nv, sizeof(*v), proc_vcmp);
+	for (i = 0; i < nv; i++) {
+		/* Its inode, as the kernel's entry gives it; gone: left out. */
+		(void)snprintf(path, sizeof(path), "/proc/%d",
+		    (int)v[i]->p_pid->v_real);
+		if (stat(path, &st) == -1)
+			continue;
+		len = (size_t)snprintf(name, sizeof(name), "%d",
+		    (int)v[i]->p_pid->v_virt);
+		if (dirent_put(out, n, cap, st.st_ino, PROC_TGID_OFFSET +
+		    (int64_t)v[i]->p_pid->v_virt + 1, DT_DIR, name,
+		    len) == -1) {
+			if (*n == 0)
+				rc = -EINVAL;
+			break;
+		}
+		next = v[i]->p_pid->v_virt + 1;
+	}
+	free(v);
+	(void)lseek(fd, PROC_TGID_OFFSET + (off_t)next, SEEK_SET);
+	return rc;
+}
+
+/*
  * getdents64 of /proc or /proc/R/task: done here on a copy of the
- * descriptor (the same open file, so the same offset), keeping the
- * instance's processes (threads of R) renamed to their virtual ids, and
- * everything that is not a number, until the instance's buffer is full
- * or the directory ends.  A record that does not fit is read again
- * next time (the offset goes back to it).
+ * descriptor (the same open file, so the same offset), keeping
+ * everything that is not a number and the instance's processes (threads
+ * of R) renamed to their virtual ids, until the instance's buffer is
+ * full or the directory ends.  A record that does not fit is read again
+ * next time (the offset goes back to it).  /proc's processes come from
+ * the model, in the order of their virtual pids (getdents_pids()),
+ * where the kernel's first one would.
  */
 enum verdict
 h_getdents(struct interp *ip, struct tracee *t, struct call *c)
 {
 	uint8_t		 in[4096], out[4096];
-	size_t		 cap = (size_t)c->c_arg[2], n = 0, off, len, rec;
+	size_t		 cap = (size_t)c->c_arg[2], n = 0, off, len;
 	pid_t		 r = 0, v;
 	ssize_t		 got;
 	off_t		 pos;
 	int64_t		 doff;
+	uint64_t	 ino;
 	uint16_t	 rl;
 	struct vid	*id;
-	struct proc	*p;
 	struct tracee	*u;
 	const char	*nm;
 	char		 name[16];
-	int		 kind, fd;
+	int		 kind, fd, e = 0;
 
 	if ((kind = dir_kind(t->t_tid, (int)c->c_arg[0], &r)) == 0)
 		return V_CONT;
@@ -1342,50 +1434,47 @@ h_getdents(struct interp *ip, struct tracee *t, struct call *c)
 		cap = sizeof(out);
 	if ((fd = task_getfd(t, (int)c->c_arg[0])) < 0)
 		return V_CONT;
+	if (kind == 1 && (pos = lseek(fd, 0, SEEK_CUR)) >= PROC_TGID_OFFSET) {
+		e = getdents_pids(ip, fd, (pid_t)(pos - PROC_TGID_OFFSET),
+		    out, &n, cap);
+		goto full;
+	}
 	while ((pos = lseek(fd, 0, SEEK_CUR)) != -1 &&
 	    (got = syscall(SYS_getdents64, fd, in, sizeof(in))) > 0) {
 		for (off = 0; off < (size_t)got; off += rl, pos = doff) {
+			memcpy(&ino, in + off, sizeof(ino));
 			memcpy(&doff, in + off + 8, sizeof(doff));
 			memcpy(&rl, in + off + 16, sizeof(rl));
 			nm = (const char *)in + off + 19;
 			len = strlen(nm);
-			if ((v = digits(nm, len)) >= 0) {
-				if ((id = vmap_real(&ip->i_vmap, v)) == NULL)
-					continue;
-				if (kind == 1 && ((p = proc_byvpid(ip,
-				    id->v_virt)) == NULL || p->p_pid != id ||
-				    (p->p_flags & P_GONE)))
-					continue;
-				if (kind == 2 && ((u = tracee_find(ip, v)) ==
-				    NULL || u->t_proc == NULL ||
-				    u->t_proc->p_pid->v_real != r))
+			if ((v = digits(nm, len)) >= 0 && kind == 1) {
+				/* The first process: ours from here on. */
+				e = getdents_pids(ip, fd, 1, out, &n, cap);
+				goto full;
+			}
+			if (v >= 0) {
+				if ((id = vmap_real(&ip->i_vmap, v)) == NULL ||
+				    (u = tracee_find(ip, v)) == NULL ||
+				    u->t_proc == NULL ||
+				    u->t_proc->p_pid->v_real != r)
 					continue;
 				len = (size_t)snprintf(name, sizeof(name), "%d",
 				    (int)id->v_virt);
 				nm = name;
 			}
-			rec = (19 + len + 1 + 7) & ~(size_t)7;
-			if (n + rec > cap) {
+			if (dirent_put(out, &n, cap, ino, doff, in[off + 18],
+			    nm, len) == -1) {
 				/* The next call starts at this record. */
 				(void)lseek(fd, pos, SEEK_SET);
-				if (n == 0) {
-					close(fd);	/* as the kernel */
-					return call_return(t, c, -EINVAL);
-				}
+				e = n == 0 ? -EINVAL : 0;	/* as the kernel */
 				goto full;
 			}
-			memset(out + n, 0, rec);
-			memcpy(out + n, in + off, 8);		/* d_ino */
-			memcpy(out + n + 8, &doff, 8);
-			out[n + 16] = (uint8_t)(rec & 0xff);
-			out[n + 17] = (uint8_t)(rec >> 8);
-			out[n + 18] = in[off + 18];		/* d_type */
-			memcpy(out + n + 19, nm, len);
-			n += rec;
 		}
 	}
  full:
 	close(fd);
+	if (e < 0)
+		return call_return(t, c, e);
 	if (n > 0 && mem_write(t->t_tid, c->c_arg[1], out, n) == -1)
 		return call_return(t, c, -EFAULT);
 	return call_return(t, c, (int64_t)n);

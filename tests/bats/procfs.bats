@@ -26,6 +26,28 @@ numeric() {
 	verdict
 }
 
+@test "/proc lists the processes in the order of their virtual pids, pid 1 first, when the real pids wrap" {
+	[ "$(id -u)" -eq 0 ] ||
+	    skip "setting the host's next pid (ns_last_pid) needs root"
+	# The root's real pid near pid_max, its 100 children's past the wrap
+	# (from 300 up): the kernel lists /proc by real pid, a PID
+	# namespace by its own.  ls -f: the directory's order, unsorted.
+	echo $(($(cat /proc/sys/kernel/pid_max) - 40)) \
+	    >/proc/sys/kernel/ns_last_pid || fail_note "cannot set ns_last_pid"
+	inst -- sh -c 'i=0 p=
+	while [ $i -lt 100 ]; do sleep 100 & p="$p $!"; i=$((i + 1)); done
+	ls -f /proc | grep "^[0-9]" | tr "\n" " "; echo
+	kill $p'
+	check_status 0
+	local order=${lines[0]:-}
+	[ "${order%% *}" = 1 ] || fail_note "first process entry: ${order%% *} (want 1)"
+	[ "$(printf '%s\n' $order | sort -n | tr '\n' ' ')" = "$order" ] ||
+	    fail_note "process entries not in ascending order: $order"
+	[ "$(printf '%s\n' $order | wc -l)" -ge 102 ] ||
+	    fail_note "$(printf '%s\n' $order | wc -l) process entries (want sh, 100 sleeps and the pipeline's)"
+	verdict
+}
+
 @test "/proc/self and /proc/thread-self resolve to the virtual ids" {
 	inst -- sh -c 'readlink /proc/self; readlink /proc/thread-self; exec readlink /proc/self'
 	check_status 0
