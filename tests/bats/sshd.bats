@@ -33,7 +33,7 @@ SSHOPTS=(-F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=no
 # Keys, a configuration and sshd under instproc on a free loopback port.
 # Sets PORT, IPID (instproc), SPID (sshd's real pid, the instance's 1).
 start_sshd() {
-	local d=$BATS_TEST_TMPDIR try pam=no
+	local d=$BATS_TEST_TMPDIR try pam=no why=
 	ssh-keygen -q -t ed25519 -N '' -f "$d/host_key" || return 1
 	ssh-keygen -q -t ed25519 -N '' -f "$d/user_key" || return 1
 	cp "$d/user_key.pub" "$d/authorized_keys"
@@ -66,15 +66,20 @@ start_sshd() {
 		cleanup_pid "$IPID"
 		wait_until sshd_up || true
 		if grep -q "Server listening" "$d/sshd.log"; then
-			SPID=$(cat "/proc/$IPID/task/$IPID/children")
+			SPID=$(cat "/proc/$IPID/task/$IPID/children" \
+			    2>/dev/null) || true
 			SPID=${SPID%% *}
-			[ -n "$SPID" ] && return 0
+			[ -z "$SPID" ] || return 0
+			why="$why; try $try: listening, but instproc has no child"
+		else
+			why="$why; try $try: not listening"
 		fi
-		kill -KILL "$IPID" 2>/dev/null
-		wait "$IPID" 2>/dev/null
+		# Under errexit: neither may end the retries.
+		kill -KILL "$IPID" 2>/dev/null || true
+		wait "$IPID" 2>/dev/null || true
 		forget_pid "$IPID"
 	done
-	echo "start_sshd: sshd did not start; its log:" >&2
+	echo "start_sshd: sshd did not start${why}; the last log:" >&2
 	cat "$d/sshd.log" >&2
 	return 1
 }
