@@ -66,6 +66,7 @@
 #define NOTIFY_THREADS	2		/* answer threads at most */
 #define DROP_MAX	253		/* SCM_MAX_FD */
 #define CLOSE_MAGIC	0x6d756c00U	/* close_range flags no kernel takes */
+#define ANSWER_BACK	INT64_MIN	/* a getter's: take the call back */
 #define SCRATCH_UNITS	((SCRATCH_END - SCRATCH_ADDR) / SCRATCH_UNIT)
 #define SCRATCH_ROUNITS	(SCRATCH_LEN / SCRATCH_UNIT)
 
@@ -388,6 +389,8 @@ struct tracee {
 	pid_t			 t_newchild;	/* for T_FORKRET */
 	struct call		 t_call;
 	uint64_t		 t_robust;	/* i386 set_robust_list head */
+	uint64_t		 t_tidaddr;	/* set_tid_address not yet */
+	int			 t_tidset;	/* the kernel's: see h_id.c */
 	int			 t_cred;	/* 0 unknown, 1 ours, 2 not, */
 	struct tcred		 t_cr;		/* 3 not but these (tcred) */
 	uint64_t		 t_saved[32];	/* user_regs, for injection */
@@ -526,7 +529,10 @@ struct handler {
 			    struct call *);
 	enum verdict	(*exit)(struct interp *, struct tracee *,
 			    struct call *);
-	/* A getter: the answer from the model, or -errno (see notify.c). */
+	/*
+	 * A getter: the answer from the model, or -errno, or ANSWER_BACK
+	 * for a row with nqarg (see notify.c).
+	 */
 	int64_t		(*answer)(struct interp *, struct tracee *,
 			    const uint64_t *);
 	enum hclass	 class;
@@ -537,7 +543,8 @@ struct handler {
 	int		 nrule;
 	int		 rdtrap;	/* trapped only by the read filter */
 	int		 nqarg;		/* 1 + the path argument of a query
-					   the listener may answer, or 0; */
+					   the listener may answer (or of a
+					   getter it may take back), or 0; */
 	int		 nqflags;	/* 1 + its open flags argument, none
 					   of OPENQ_NOT for the listener, */
 	enum verdict	(*query)(struct interp *, struct tracee *,
@@ -725,6 +732,7 @@ int64_t		 a_getppid(struct interp *, struct tracee *, const uint64_t *);
 int64_t		 a_getpgrp(struct interp *, struct tracee *, const uint64_t *);
 int64_t		 a_getpgid(struct interp *, struct tracee *, const uint64_t *);
 int64_t		 a_getsid(struct interp *, struct tracee *, const uint64_t *);
+int64_t		 a_settid(struct interp *, struct tracee *, const uint64_t *);
 enum verdict	 h_answer(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_setpgid(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_setpgid_exit(struct interp *, struct tracee *,
@@ -732,6 +740,9 @@ enum verdict	 h_setpgid_exit(struct interp *, struct tracee *,
 enum verdict	 h_setsid_exit(struct interp *, struct tracee *,
 		    struct call *);
 enum verdict	 h_ret_tid(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_settid(struct interp *, struct tracee *, struct call *);
+int		 tidaddr_apply(struct interp *, struct tracee *, struct call *,
+		    enum verdict *);
 enum verdict	 h_want_exit(struct interp *, struct tracee *,
 		    struct call *);
 /* h_proc.c */

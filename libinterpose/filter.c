@@ -42,11 +42,13 @@
  * libseccomp lets an unconditional action on a call swallow conditional
  * ones on the same call:
  *
- *  notify	ALLOW, except the getters (rows with an answer function),
- *		with INTERPOSE_ANSWER_PATHS the path queries (rows with
- *		nqarg) unless their path is in scratch (the supervisor's
- *		copies, TB_MAGIC), the opens (nqflags) only for reading
- *		(none of OPENQ_NOT), and getppid(MAGIC0, MAGIC1): USER_NOTIF,
+ *  notify	ALLOW, except the getters (rows with an answer function;
+ *		with nqarg, set_tid_address, unless its argument is in
+ *		scratch, TB_MAGIC), with INTERPOSE_ANSWER_PATHS the path
+ *		queries (rows with nqarg) unless their path is in scratch
+ *		(the supervisor's copies, TB_MAGIC), the opens (nqflags) only
+ *		for reading (none of OPENQ_NOT), and getppid(MAGIC0,
+ *		MAGIC1): USER_NOTIF,
  *		in every ABI.  Its listener's thread answers the getters
  *		and path queries (notify.c) and hands in descriptors (the
  *		scratch memfd, snapshots).
@@ -319,11 +321,12 @@ filter_notify(int nnp, int answer)
 		goto fail;
 	for (sn = 0; sn < SN__MAX; sn++) {
 		if ((answer & INTERPOSE_ANSWER_IDS) &&
-		    handlers[sn].answer != NULL &&
+		    handlers[sn].answer != NULL && handlers[sn].nqarg == 0 &&
 		    seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
 		    seccomp_syscall_resolve_name(sysno_names[sn]), 0) != 0)
 			goto fail;
-		if (!(answer & INTERPOSE_ANSWER_PATHS) ||
+		if (!(answer & (handlers[sn].answer != NULL ?
+		    INTERPOSE_ANSWER_IDS : INTERPOSE_ANSWER_PATHS)) ||
 		    handlers[sn].nqarg == 0 ||
 		    (nr = seccomp_syscall_resolve_name(sysno_names[sn])) ==
 		    __NR_SCMP_ERROR)

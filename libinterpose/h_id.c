@@ -162,7 +162,88 @@ h_setsid_exit(struct interp *ip, struct tracee *t, struct call *c)
 	return V_CONT;
 }
 
-/* Calls whose result is the caller's tid: set_tid_address. */
+/*
+ * set_tid_address(addr): the kernel keeps addr for the thread and, when
+ * the thread ends while its address space has another user, writes 0
+ * there and wakes a futex waiter (mm_release()); glibc's pthread_join
+ * of the main thread waits so.  The result is the caller's tid.
+ *
+ * While the caller is the only task of its address space, as when libc
+ * starts a new image, nothing can see that word before the space gains
+ * a user: so the address is only recorded (t_tidaddr, t_tidset) and the
+ * call answered with the virtual tid, by the listener (no stop, and
+ * never a stop for the result) or at a stop.  The kernel is given it
+ * before it can matter: set_tid_address injected at the next clone with
+ * CLONE_VM and without CLONE_VFORK (the filters trap every such clone),
+ * and before prctl(PR_GET_TID_ADDRESS) answers; exec forgets it, as the
+ * kernel does.  A vfork child shares the space too, but its parent waits
+ * until it execs or ends, and could only end meanwhile killed, the child
+ * never looking at its word (not covered: a process that such a child
+ * makes with CLONE_VM and that outlives it, sharing the parent's space
+ * when the parent goes on).  A caller that shares its address space
+ * makes the call itself (taken back from the listener), its result made
+ * virtual at the exit.
+ */
+int64_t
+a_settid(struct interp *ip, struct tracee *t, const uint64_t *a)
+{
+	(void)ip;
+	if (t->t_mm == NULL || t->t_mm->m_refs != 1)
+		return ANSWER_BACK;
+	t->t_tidaddr = a[0];
+	t->t_tidset = 1;
+	return t->t_id->v_virt;
+}
+
+enum verdict
+h_settid(struct interp *ip, struct tracee *t, struct call *c)
+{
+	int64_t	 v;
+
+	if ((v = a_settid(ip, t, c->c_arg)) != ANSWER_BACK)
+		return call_return(t, c, v);
+	t->t_tidset = 0;	/* the kernel's own from now on */
+	return V_EXIT;
+}
+
+static void
+tidaddr_done(struct interp *ip, struct tracee *t, int64_t ret)
+{
+	(void)ip;
+	/* Cut short by a signal: again when the call comes back. */
+	if (ret >= 0)
+		t->t_tidset = 0;
+}
+
+/*
+ * At the seccomp stop of call c, before t's address space gains a user
+ * or its address is asked for: the recorded address given to the
+ * kernel, set_tid_address injected (the listener lets the kernel's
+ * recheck through), after which c runs again from its start.  Returns
+ * 1 with *v, or 0: nothing recorded, or the injection failed.
+ */
+int
+tidaddr_apply(struct interp *ip, struct tracee *t, struct call *c,
+    enum verdict *v)
+{
+	uint64_t	 a[6] = { 0, 0, 0, 0, 0, 0 };
+
+	if (!t->t_tidset || c->c_pers == NULL)
+		return 0;
+	a[0] = c->c_pers->p_compat ? t->t_tidaddr & 0xffffffffULL :
+	    t->t_tidaddr;
+	t->t_rcnr = c->c_pers->p_nr[SN_set_tid_address];
+	t->t_rcarg = a[0];
+	if (inject_call(t, SN_set_tid_address, a, INJ_ENTRY,
+	    tidaddr_done) == -1) {
+		t->t_rcnr = -1;
+		return 0;
+	}
+	*v = V_PARK;
+	return 1;
+}
+
+/* set_tid_address made by the kernel: its result is the caller's tid. */
 enum verdict
 h_ret_tid(struct interp *ip, struct tracee *t, struct call *c)
 {

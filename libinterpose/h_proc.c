@@ -95,6 +95,9 @@ h_clone(struct interp *ip, struct tracee *t, struct call *c)
 
 	if ((v = clone_check(ip, t, c, flags)) != V_CONT)
 		return v;
+	if ((flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM &&
+	    tidaddr_apply(ip, t, c, &v))
+		return v;
 	if (!(flags & CLONE_PARENT_SETTID) || (flags & CLONE_PIDFD) ||
 	    c->c_pers->p_compat)
 		return V_CONT;
@@ -135,6 +138,9 @@ h_clone3(struct interp *ip, struct tracee *t, struct call *c)
 		return call_return(t, c, -EFAULT);
 	memset(&cl, 0, sizeof(cl));
 	memcpy(&cl, buf, size < sizeof(cl) ? size : sizeof(cl));
+	if ((cl.flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM &&
+	    tidaddr_apply(ip, t, c, &v))
+		return v;
 	/* The output area only for a parent tid (threads, not forks). */
 	switch (scratch_ensure(ip, t, (cl.flags & CLONE_PARENT_SETTID) != 0)) {
 	case 0:
@@ -271,14 +277,16 @@ dump_lost(struct interp *ip, struct tracee *t, struct call *c,
 /*
  * prctl options that name a pid or change reaping: PR_SET_PTRACER,
  * PR_SCHED_CORE, PR_SET_CHILD_SUBREAPER (the model follows it; the root
- * stays a subreaper, as a namespace's init always reaps); and the
- * dumpable flag (above).
+ * stays a subreaper, as a namespace's init always reaps); the dumpable
+ * flag (above); and PR_GET_TID_ADDRESS, after a kept set_tid_address
+ * (h_id.c).
  */
 enum verdict
 h_prctl(struct interp *ip, struct tracee *t, struct call *c)
 {
-	int	 opt = (int)c->c_arg[0];
-	pid_t	 pid;
+	enum verdict	 v;
+	int		 opt = (int)c->c_arg[0];
+	pid_t		 pid;
 
 	switch (opt) {
 	case PR_SET_PTRACER:
@@ -307,6 +315,8 @@ h_prctl(struct interp *ip, struct tracee *t, struct call *c)
 		if (!ip->i_captrace && t->t_mm->m_nodump)
 			return call_return(t, c, 0);
 		return V_CONT;
+	case PR_GET_TID_ADDRESS:
+		return tidaddr_apply(ip, t, c, &v) ? v : V_CONT;
 	default:
 		return V_CONT;
 	}
@@ -496,6 +506,7 @@ proc_event_exec(struct interp *ip, struct tracee *t)
 	}
 	t->t_flags &= ~(T_FORKRET | T_INCALL);
 	t->t_robust = 0;	/* the new image registers its own */
+	t->t_tidset = 0;	/* and its own tid address */
 	t->t_cred = 0;		/* set-id bits, file capabilities */
 	inject_free(ip, t);	/* calls put aside by the old image */
 	memset(&t->t_inj, 0, sizeof(t->t_inj));

@@ -155,8 +155,14 @@ const struct handler handlers[SN__MAX] = {
 	    .how = "both ids translated; the model follows" },
 	[SN_setsid] = { .enter = h_want_exit, .exit = h_setsid_exit,
 	    .class = HC_ID, .stops = 2, .how = "result translated" },
-	[SN_set_tid_address] = { .enter = h_want_exit, .exit = h_ret_tid,
-	    .class = HC_ID, .stops = 2, .how = "result translated" },
+	[SN_set_tid_address] = { .enter = h_settid, .exit = h_ret_tid,
+	    .answer = a_settid, .nqarg = 1, .class = HC_ID, .stops = 1,
+	    .how = "answered with the virtual tid by the answer thread (no "
+	    "ptrace stop; at a stop where the kernel has no listener) while "
+	    "the caller is alone in its address space, the address kept "
+	    "and given to the kernel (injected) at its next clone with "
+	    "CLONE_VM but not CLONE_VFORK or prctl(PR_GET_TID_ADDRESS); "
+	    "otherwise made by the kernel, result translated (2 stops)" },
 
 	/* Creation and exec. */
 	[SN_fork] = { .class = HC_CREATE, .stops = 2,
@@ -168,11 +174,13 @@ const struct handler handlers[SN__MAX] = {
 	    .how = "CLONE_UNTRACED, CLONE_NEWPID refused (EPERM); "
 	    "CLONE_PARENT from pid 1 refused (EINVAL); "
 	    "CLONE_PARENT_SETTID written in the output area; otherwise "
-	    "the clone event, *_SETTID words and the result translated",
+	    "the clone event, *_SETTID words and the result translated; "
+	    "CLONE_VM without CLONE_VFORK: a kept set_tid_address given "
+	    "first",
 	    .rule = { R1(CBIT(0, CLONE_UNTRACED)), R1(CBIT(0, CLONE_NEWPID)),
 	    R1(CBIT(0, CLONE_PARENT)), R1(CBIT(0, CLONE_PARENT_SETTID)),
-	    R1(CBIT(0, CLONE_NEWNS)), R1(CBIT(0, CLONE_NEWUSER)) },
-	    .nrule = 6 },
+	    R1(CBIT(0, CLONE_NEWNS)), R1(CBIT(0, CLONE_NEWUSER)),
+	    R1(CMASK(0, CLONE_VM | CLONE_VFORK, CLONE_VM)) }, .nrule = 7 },
 	[SN_clone3] = { .enter = h_clone3, .exit = h_clone3_exit,
 	    .class = HC_CREATE, .stops = 3,
 	    .how = "clone_args copied to scratch and checked there "
@@ -210,10 +218,12 @@ const struct handler handlers[SN__MAX] = {
 	    .class = HC_PID, .stops = 2,
 	    .how = "PR_SET_PTRACER and PR_SCHED_CORE pids translated; "
 	    "PR_SET_CHILD_SUBREAPER followed (pid 1 stays one); "
-	    "PR_SET_DUMPABLE 0 emulated without CAP_SYS_PTRACE",
+	    "PR_SET_DUMPABLE 0 emulated without CAP_SYS_PTRACE; "
+	    "PR_GET_TID_ADDRESS: a kept set_tid_address given first",
 	    .rule = { R1(CEQ(0, PR_SET_PTRACER)), R1(CEQ(0, PR_SCHED_CORE)),
 	    R1(CEQ(0, PR_SET_CHILD_SUBREAPER)), R1(CEQ(0, PR_SET_DUMPABLE)),
-	    R1(CEQ(0, PR_GET_DUMPABLE)) }, .nrule = 5 },
+	    R1(CEQ(0, PR_GET_DUMPABLE)), R1(CEQ(0, PR_GET_TID_ADDRESS)) },
+	    .nrule = 6 },
 	[SN_seccomp] = { .enter = h_seccomp, .class = HC_DENY, .stops = 1,
 	    .how = "filters with a listener refused (EPERM): "
 	    "SECCOMP_RET_USER_NOTIF outranks SECCOMP_RET_TRACE; TSYNC "

@@ -345,6 +345,72 @@ notify_takeback(struct interp *ip, struct tracee *t, const struct call *c,
 }
 
 /*
+ * The call of notification req, of row sn, into c.  Returns 1 if it is
+ * the kernel's recheck of a call left to it at a stop (recheck_mark()),
+ * resp then the answer that lets it through, else 0.
+ */
+static int
+notify_call(struct tracee *t, const struct pers *p, int sn,
+    const struct seccomp_notif *req, struct call *c,
+    struct seccomp_notif_resp *resp)
+{
+	int	 i;
+
+	memset(c, 0, sizeof(*c));
+	c->c_sn = sn;
+	c->c_pers = p;
+	c->c_nr = (uint64_t)req->data.nr;
+	c->c_ip = req->data.instruction_pointer;
+	for (i = 0; i < 6; i++)
+		c->c_arg[i] = p->p_compat ?
+		    req->data.args[i] & 0xffffffffULL : req->data.args[i];
+	c->c_fan = -1;
+	c->c_sbuf.off = c->c_obuf.off = SIZE_MAX;
+	if (t->t_rcnr != req->data.nr ||
+	    t->t_rcarg != c->c_arg[handlers[sn].nqarg - 1])
+		return 0;
+	t->t_rcnr = -1;
+	resp->error = 0;
+	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	return 1;
+}
+
+/* Is t plainly running, with no work of the tracing thread pending? */
+static int
+notify_plain(const struct tracee *t)
+{
+	return t->t_state == TS_RUN && t->t_tb != TB_ARMED &&
+	    t->t_mm != NULL && !t->t_inj.pending && t->t_injstack == NULL &&
+	    t->t_ndrop == 0;
+}
+
+/*
+ * A getter the model may not answer (a row with nqarg: set_tid_address
+ * of a task that shares its address space), answered here or taken
+ * back, as is one of a task not plainly running.
+ */
+static int
+notify_answerq(struct interp *ip, struct tracee *t, const struct pers *p,
+    int sn, const struct seccomp_notif *req,
+    struct seccomp_notif_resp *resp)
+{
+	struct call	 c;
+	int64_t		 v;
+
+	if (notify_call(t, p, sn, req, &c, resp))
+		return 1;
+	if (!notify_plain(t) ||
+	    (v = handlers[sn].answer(ip, t, c.c_arg)) == ANSWER_BACK) {
+		notify_takeback(ip, t, &c, req->id);
+		return 0;
+	}
+	(void)__atomic_fetch_add(&ip->i_nnotif, 1, __ATOMIC_RELAXED);
+	resp->error = v < 0 && v >= -4095 ? (int32_t)v : 0;
+	resp->val = v < 0 && v >= -4095 ? 0 : v;
+	return 1;
+}
+
+/*
  * A path query, answered here by h_pathq() (c_nq set), or taken back.
  * A task the tracing thread has work for at its next stop (an injected
  * call, descriptors to close) is taken back too, as is one not plainly
@@ -357,34 +423,16 @@ notify_pathq(struct interp *ip, struct tracee *t, const struct pers *p,
 {
 	struct call	 c;
 	struct nanswer	 a;
-	int		 i;
 
-	memset(&c, 0, sizeof(c));
-	c.c_sn = sn;
-	c.c_pers = p;
-	c.c_nr = (uint64_t)req->data.nr;
-	c.c_ip = req->data.instruction_pointer;
-	for (i = 0; i < 6; i++)
-		c.c_arg[i] = p->p_compat ? req->data.args[i] & 0xffffffffULL :
-		    req->data.args[i];
-	c.c_fan = -1;
-	c.c_sbuf.off = c.c_obuf.off = SIZE_MAX;
-	if (t->t_rcnr == req->data.nr &&
-	    t->t_rcarg == c.c_arg[handlers[sn].nqarg - 1]) {
-		/* The kernel's recheck of a call left to it at a stop. */
-		t->t_rcnr = -1;
-		resp->error = 0;
-		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	if (notify_call(t, p, sn, req, &c, resp))
 		return 1;
-	}
 	memset(&a, 0, sizeof(a));
 	a.ip = ip;
 	a.id = req->id;
 	a.fd = ip->i_notify;
 	a.afd = -1;
 	c.c_nq = &a;
-	if (t->t_state == TS_RUN && t->t_tb != TB_ARMED && t->t_mm != NULL &&
-	    !t->t_inj.pending && t->t_injstack == NULL && t->t_ndrop == 0 &&
+	if (notify_plain(t) &&
 	    __atomic_load_n(&ip->i_canbe, __ATOMIC_RELAXED) >= 0 &&
 	    notify_dumpable(ip, t, c.c_ip)) {
 		/*
@@ -662,7 +710,8 @@ notify_answer(struct interp *ip, struct tracee *t,
 		notify_addfd_drop(t);
 		return 1;
 	}
-	if (sn != SN__MAX && handlers[sn].nqarg != 0 && t != NULL &&
+	if (sn != SN__MAX && handlers[sn].nqarg != 0 &&
+	    handlers[sn].answer == NULL && t != NULL &&
 	    t->t_proc != NULL && t->t_id != NULL) {
 		return notify_pathq(ip, t, p, sn, req, resp, ins);
 	}
@@ -672,6 +721,8 @@ notify_answer(struct interp *ip, struct tracee *t,
 		/* Forged magic, or a task we do not know: ENOSYS. */
 		return 1;
 	}
+	if (handlers[sn].nqarg != 0)
+		return notify_answerq(ip, t, p, sn, req, resp);
 	(void)__atomic_fetch_add(&ip->i_nnotif, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < 6; i++)
 		args[i] = req->data.args[i];

@@ -151,6 +151,27 @@ marked() {
 	check ret 0
 	sys -32 getpgrp
 	check ret 1
+	sys -32 set_tid_address 0
+	check ret 1
+	verdict
+}
+
+# The kernel clears a thread's tid word (set_tid_address) at its end
+# only if it was given the address: mult keeps the address of a caller
+# alone in its address space and gives it at the first thread; each
+# case fails (1, after 5 s) if that is missed.
+@test "probe-tidaddr: set_tid_address answers the virtual tid and its word is cleared" {
+	probe tidaddr
+	check_status 0
+	check settid_is_gettid 1
+	check settid_ret 1
+	check get_tid_address 1
+	check cleared_pthread_create 0
+	check cleared_clone 0
+	check cleared_set_after 0
+	check join_main 0
+	sys set_tid_address 0
+	check ret 1
 	verdict
 }
 

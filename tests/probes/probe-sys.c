@@ -30,7 +30,7 @@
  *	probe-sys pidfd_kill PID SIG	(pidfd_open + pidfd_send_signal)
  * With -32 the call goes through int $0x80 with its i386 number; only
  * getpid gettid getppid getpgrp getpgid getsid setpgid setsid kill tkill
- * tgkill are allowed then.
+ * tgkill set_tid_address are allowed then.
  */
 
 #define _GNU_SOURCE
@@ -63,6 +63,7 @@ static const struct call calls[] = {
 	{ "getsid", SYS_getsid, 147, "i", { 0 } },
 	{ "setpgid", SYS_setpgid, 57, "ii", { 0 } },
 	{ "setsid", SYS_setsid, 66, "", { 0 } },
+	{ "set_tid_address", SYS_set_tid_address, 258, "i", { 0 } },
 	{ "kill", SYS_kill, 37, "ii", { 0 } },
 	{ "tkill", SYS_tkill, 238, "ii", { 0 } },
 	{ "tgkill", SYS_tgkill, 270, "iii", { 0 } },
