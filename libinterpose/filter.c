@@ -48,10 +48,9 @@
  *		queries (rows with nqarg) unless their path is in scratch
  *		(the supervisor's copies, TB_MAGIC), the opens (nqflags) only
  *		for reading (none of OPENQ_NOT), and getppid(MAGIC0,
- *		MAGIC1): USER_NOTIF,
- *		in every ABI.  Its listener's thread answers the getters
- *		and path queries (notify.c) and hands in descriptors (the
- *		scratch memfd, snapshots).
+ *		MAGIC1): USER_NOTIF, in every ABI.  Its listener's thread
+ *		answers the getters and path queries (notify.c) and hands
+ *		in descriptors (the scratch memfd, snapshots).
  *  main	ALLOW, except the conditional rows: TRACE.  x86-64 only.
  *  guard	TRACE, except every sysno.list name without a row (and, on
  *		x86-64, the conditional rows, left to main): ALLOW.  Any

@@ -385,32 +385,6 @@ notify_plain(const struct tracee *t)
 }
 
 /*
- * A getter the model may not answer (a row with nqarg: set_tid_address
- * of a task that shares its address space), answered here or taken
- * back, as is one of a task not plainly running.
- */
-static int
-notify_answerq(struct interp *ip, struct tracee *t, const struct pers *p,
-    int sn, const struct seccomp_notif *req,
-    struct seccomp_notif_resp *resp)
-{
-	struct call	 c;
-	int64_t		 v;
-
-	if (notify_call(t, p, sn, req, &c, resp))
-		return 1;
-	if (!notify_plain(t) ||
-	    (v = handlers[sn].answer(ip, t, c.c_arg)) == ANSWER_BACK) {
-		notify_takeback(ip, t, &c, req->id);
-		return 0;
-	}
-	(void)__atomic_fetch_add(&ip->i_nnotif, 1, __ATOMIC_RELAXED);
-	resp->error = v < 0 && v >= -4095 ? (int32_t)v : 0;
-	resp->val = v < 0 && v >= -4095 ? 0 : v;
-	return 1;
-}
-
-/*
  * A path query, answered here by h_pathq() (c_nq set), or taken back.
  * A task the tracing thread has work for at its next stop (an injected
  * call, descriptors to close) is taken back too, as is one not plainly
@@ -675,6 +649,7 @@ notify_answer(struct interp *ip, struct tracee *t,
     struct seccomp_notif_addfd *ins)
 {
 	const struct pers		*p;
+	struct call			 c;
 	uint64_t			 args[6];
 	int64_t				 v;
 	int				 sn, i;
@@ -721,12 +696,25 @@ notify_answer(struct interp *ip, struct tracee *t,
 		/* Forged magic, or a task we do not know: ENOSYS. */
 		return 1;
 	}
-	if (handlers[sn].nqarg != 0)
-		return notify_answerq(ip, t, p, sn, req, resp);
+	if (handlers[sn].nqarg != 0) {
+		/*
+		 * A getter the model may not answer (set_tid_address of a
+		 * task that shares its address space): taken back, as is
+		 * one of a task not plainly running.
+		 */
+		if (notify_call(t, p, sn, req, &c, resp))
+			return 1;
+		if (!notify_plain(t) ||
+		    (v = handlers[sn].answer(ip, t, c.c_arg)) == ANSWER_BACK) {
+			notify_takeback(ip, t, &c, req->id);
+			return 0;
+		}
+	} else {
+		for (i = 0; i < 6; i++)
+			args[i] = req->data.args[i];
+		v = handlers[sn].answer(ip, t, args);
+	}
 	(void)__atomic_fetch_add(&ip->i_nnotif, 1, __ATOMIC_RELAXED);
-	for (i = 0; i < 6; i++)
-		args[i] = req->data.args[i];
-	v = handlers[sn].answer(ip, t, args);
 	if (v < 0 && v >= -4095) {
 		resp->error = (int32_t)v;
 		resp->val = 0;
