@@ -158,8 +158,11 @@ marked() {
 
 # The kernel clears a thread's tid word (set_tid_address) at its end
 # only if it was given the address: mult keeps the address of a caller
-# alone in its address space and gives it at the first thread; each
-# case fails (1, after 5 s) if that is missed.
+# alone in its address space and gives it at the first thread (without
+# that, get_tid_address, cleared_pthread_create, cleared_clone and
+# join_main fail), and lets a caller that shares its space make the
+# call (kept instead, cleared_set_after fails).  A case that fails
+# says 1 after 5 s.
 @test "probe-tidaddr: set_tid_address answers the virtual tid and its word is cleared" {
 	probe tidaddr
 	check_status 0
