@@ -16,8 +16,8 @@
 
 /*
  * For the bench programs that make their own stops and choose their own
- * CPUs (bw-stopcost, bw-lanes): a filter that traps getppid, and
- * placement.  Include after <sched.h>, <sys/prctl.h>, <sys/syscall.h>,
+ * CPUs (bw-stopcost, bw-lanes, bw-tracer): a filter that traps one call,
+ * and placement.  Include after <sched.h>, <sys/prctl.h>, <sys/syscall.h>,
  * <linux/audit.h>, <linux/filter.h>, <linux/seccomp.h> and <stddef.h>,
  * with _GNU_SOURCE defined first.
  */
@@ -26,13 +26,14 @@
 #define BENCH_STOP_H
 
 /*
- * Install a filter that gives getppid action (SECCOMP_RET_TRACE,
- * SECCOMP_RET_USER_NOTIF) and allows everything else, other ABIs
- * included, with seccomp(2) flags.  Returns what seccomp(2) does (the
- * listener with SECCOMP_FILTER_FLAG_NEW_LISTENER), or -1 with errno.
+ * Install a filter that gives system call nr (x86-64) action
+ * (SECCOMP_RET_TRACE, SECCOMP_RET_USER_NOTIF) and allows everything
+ * else, other ABIs included, with seccomp(2) flags.  Returns what
+ * seccomp(2) does (the listener with SECCOMP_FILTER_FLAG_NEW_LISTENER),
+ * or -1 with errno.
  */
 static inline int
-bench_trap_getppid(uint32_t action, unsigned int flags)
+bench_trap(uint32_t nr, uint32_t action, unsigned int flags)
 {
 	struct sock_filter	 f[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
@@ -40,7 +41,7 @@ bench_trap_getppid(uint32_t action, unsigned int flags)
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 3),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 		    offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, action),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
@@ -50,6 +51,13 @@ bench_trap_getppid(uint32_t action, unsigned int flags)
 		return -1;
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags,
 	    &prog);
+}
+
+/* The same for getppid. */
+static inline int
+bench_trap_getppid(uint32_t action, unsigned int flags)
+{
+	return bench_trap(__NR_getppid, action, flags);
 }
 
 /* Pin the calling thread (and what it forks after) to one CPU. */
