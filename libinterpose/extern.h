@@ -743,6 +743,8 @@ enum verdict	 h_ret_tid(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_settid(struct interp *, struct tracee *, struct call *);
 int		 tidaddr_apply(struct interp *, struct tracee *, struct call *,
 		    enum verdict *);
+int		 tidaddr_vforked(struct interp *, struct tracee *,
+		    struct call *, pid_t);
 enum verdict	 h_want_exit(struct interp *, struct tracee *,
 		    struct call *);
 /* h_proc.c */

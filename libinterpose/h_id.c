@@ -21,6 +21,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <linux/ptrace.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -178,11 +180,11 @@ h_setsid_exit(struct interp *ip, struct tracee *t, struct call *c)
  * and before prctl(PR_GET_TID_ADDRESS) answers; exec forgets it, as the
  * kernel does.  A vfork child shares the space too, but its parent waits
  * until it execs or ends, and could only end meanwhile killed, the child
- * never looking at its word (not covered: a process that such a child
- * makes with CLONE_VM and that outlives it, sharing the parent's space
- * when the parent goes on).  A caller that shares its address space
- * makes the call itself (taken back from the listener), its result made
- * virtual at the exit.
+ * never looking at its word; a process that such a child makes with
+ * CLONE_VM and that outlives it is a user when the parent goes on, so
+ * the address is injected then (tidaddr_vforked()).  A caller that
+ * shares its address space makes the call itself (taken back from the
+ * listener), its result made virtual at the exit.
  */
 int64_t
 a_settid(struct interp *ip, struct tracee *t, const uint64_t *a)
@@ -206,13 +208,34 @@ h_settid(struct interp *ip, struct tracee *t, struct call *c)
 	return V_EXIT;
 }
 
+/* Tries of an injection at an exit that signals keep cutting short. */
+#define TID_TRIES	8
+
 static void
 tidaddr_done(struct interp *ip, struct tracee *t, int64_t ret)
 {
+	uint64_t	 a[6] = { TB_MAGIC, 0, 0, 0, 0, 0 };
+	uint64_t	 addr = t->t_inj.fixval;
+
 	(void)ip;
-	/* Cut short by a signal: again when the call comes back. */
-	if (ret >= 0)
+	if (ret >= 0) {
 		t->t_tidset = 0;
+		return;
+	}
+	/*
+	 * Cut short by a signal (the vfork child's SIGCHLD, which the
+	 * listener's wait gives way to).  At a seccomp stop the call that
+	 * stopped runs again, and injects again.  At an exit nothing comes
+	 * back: again from here, the signal delivered first.
+	 */
+	if (t->t_inj.mode != INJ_EXIT || !call_restarts(ret) ||
+	    t->t_inj.data[0]++ >= TID_TRIES)
+		return;
+	if (inject_call(t, SN_set_tid_address, a, INJ_EXIT,
+	    tidaddr_done) == 0) {
+		t->t_inj.fixarg = 0;
+		t->t_inj.fixval = addr;
+	}
 }
 
 /*
@@ -240,6 +263,64 @@ tidaddr_apply(struct interp *ip, struct tracee *t, struct call *c,
 		return 0;
 	}
 	*v = V_PARK;
+	return 1;
+}
+
+/*
+ * At the exit stop of t's vfork (or clone with CLONE_VFORK, c its call;
+ * NULL if the clone went untrapped): t runs again only now that its
+ * child, whose real pid is child, has left the address space (exec,
+ * exit).  If t's address is kept and the space has another user all the
+ * same, a process the child made with CLONE_VM that outlives it, the
+ * kernel is given the address before t can end: set_tid_address injected
+ * here (INJ_EXIT), as set_tid_address(TB_MAGIC), which the notify filter
+ * lets reach the guard's stop; there the address is put in
+ * (inject_seccomp()), the listener lets the kernel's recheck through,
+ * and t's registers, the fork's result in them, come back after.
+ * Returns 1 if it was injected (t runs it: V_PARK), else 0.
+ */
+int
+tidaddr_vforked(struct interp *ip, struct tracee *t, struct call *c,
+    pid_t child)
+{
+	struct ptrace_syscall_info	 info;
+	struct tracee			*ct;
+	const struct pers		*p;
+	uint64_t			 a[6] = { TB_MAGIC, 0, 0, 0, 0, 0 };
+	int				 users;
+
+	if (!t->t_tidset || t->t_mm == NULL)
+		return 0;
+	users = t->t_mm->m_refs;
+	/* The model may not have seen the child's exec or exit yet. */
+	if ((ct = tracee_find(ip, child)) != NULL && ct != t &&
+	    ct->t_mm == t->t_mm)
+		users--;
+	if (users <= 1)
+		return 0;
+	if (c == NULL) {
+		/* An untrapped clone: t_call is an older call's. */
+		memset(&info, 0, sizeof(info));
+		if (ptrace(PTRACE_GET_SYSCALL_INFO, t->t_tid, sizeof(info),
+		    &info) == -1 || info.op != PTRACE_SYSCALL_INFO_EXIT ||
+		    (p = arch_pers(info.arch)) == NULL)
+			return 0;
+		c = &t->t_call;
+		memset(c, 0, sizeof(*c));
+		c->c_pers = p;
+		c->c_sn = SN__MAX;
+		c->c_ip = info.instruction_pointer;
+		c->c_fan = -1;
+		c->c_sbuf.off = c->c_obuf.off = SIZE_MAX;
+	} else
+		call_restore(t, c);
+	if (inject_call(t, SN_set_tid_address, a, INJ_EXIT,
+	    tidaddr_done) == -1)
+		return 0;
+	t->t_inj.fixarg = 0;
+	t->t_inj.fixval = c->c_pers->p_compat ?
+	    t->t_tidaddr & 0xffffffffULL : t->t_tidaddr;
+	t->t_inj.data[0] = 0;
 	return 1;
 }
 

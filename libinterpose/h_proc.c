@@ -174,9 +174,12 @@ h_clone3(struct interp *ip, struct tracee *t, struct call *c)
 enum verdict
 h_clone3_exit(struct interp *ip, struct tracee *t, struct call *c)
 {
-	(void)ip;
-	if (c->c_ret > 0)
-		(void)regs_set(t, R_RET, (uint64_t)c->c_aux[3]);
+	if (c->c_ret <= 0)
+		return V_CONT;
+	(void)regs_set(t, R_RET, (uint64_t)c->c_aux[3]);
+	if ((c->c_aux[0] & CLONE_VFORK) &&
+	    tidaddr_vforked(ip, t, c, (pid_t)c->c_ret))
+		return V_PARK;
 	return V_CONT;
 }
 

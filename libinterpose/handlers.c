@@ -161,7 +161,8 @@ const struct handler handlers[SN__MAX] = {
 	    "ptrace stop; at a stop where the kernel has no listener) while "
 	    "the caller is alone in its address space, the address kept "
 	    "and given to the kernel (injected) at its next clone with "
-	    "CLONE_VM but not CLONE_VFORK or prctl(PR_GET_TID_ADDRESS); "
+	    "CLONE_VM but not CLONE_VFORK, prctl(PR_GET_TID_ADDRESS), or the "
+	    "return of a vfork whose child left a process sharing the space; "
 	    "otherwise made by the kernel, result translated (2 stops)" },
 
 	/* Creation and exec. */

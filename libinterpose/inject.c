@@ -264,6 +264,11 @@ inject_seccomp(struct interp *ip, struct tracee *t)
 	t->t_inj.pending = 0;
 	if (t->t_inj.fixarg >= 0)
 		(void)regs_set(t, R_A0 + t->t_inj.fixarg, t->t_inj.fixval);
+	/*
+	 * An argument put in that the notify filter sends to the listener
+	 * (set_tid_address's address): the kernel's recheck let through.
+	 */
+	recheck_mark(ip, t, &t->t_call);
 	t->t_state = TS_INJECT;
 	(void)ptrace(PTRACE_SYSCALL, t->t_tid, NULL, 0);
 	return 1;

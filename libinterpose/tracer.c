@@ -452,7 +452,9 @@ interpose_step(struct interp *ip)
 			t->t_flags &= ~T_FORKRET;
 			(void)regs_set(t, R_RET, (uint64_t)t->t_newchild);
 			t->t_state = TS_RUN;
-			tracer_resume(ip, t, V_CONT);
+			if (!tidaddr_vforked(ip, t, NULL,
+			    vmap_v2r(&ip->i_vmap, t->t_newchild)))
+				tracer_resume(ip, t, V_CONT);
 		} else if (t->t_state == TS_CALL)
 			syscall_exit(ip, t);
 		else

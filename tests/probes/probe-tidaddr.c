@@ -26,9 +26,13 @@
  * ends alone (SYS_exit) while another waits for its word, which the
  * kernel clears only if it still knows the address: set before the
  * first thread and after, through pthread_create (clone3) and through
- * a bare clone.  A forked child has the word its fork gave the kernel
- * (CLONE_CHILD_CLEARTID): the case of the address glibc sets at the
- * start of an image (join_main) runs in a new one, "probe-tidaddr join".
+ * a bare clone, and (cleared_vfork_clone) before a vfork whose child
+ * makes a process with CLONE_VM that waits, the vfork child gone, while
+ * the parent, sharing its space with that process only, ends; that
+ * process's result comes back through a pipe.  A forked child has the
+ * word its fork gave the kernel (CLONE_CHILD_CLEARTID): the case of the
+ * address glibc sets at the start of an image (join_main) runs in a new
+ * one, "probe-tidaddr join".
  */
 
 #define _GNU_SOURCE
@@ -49,6 +53,7 @@
 
 static volatile int	 word;
 static pthread_t	 mainthr;
+static int		 res[2];	/* cleared_vfork_clone's result */
 
 /* Wait at most 5 s for word to be 0: 0, or 1 if it was not. */
 static int
@@ -79,6 +84,17 @@ waiter_clone(void *arg)
 	_exit(word_cleared());
 }
 
+/* The process the vfork child makes: its result through res. */
+static int
+waiter_res(void *arg)
+{
+	char	 r;
+
+	(void)arg;
+	r = (char)word_cleared();
+	_exit(write(res[1], &r, 1) == 1 ? 0 : 2);
+}
+
 /* pthread_join of the main thread, ended by pthread_exit. */
 static void *
 joiner(void *arg)
@@ -94,7 +110,8 @@ joiner(void *arg)
 /*
  * The cases.  how: 0 our word before pthread_create, 1 before a bare
  * clone of a thread, 2 our word set after pthread_create, 3 glibc's own
- * word (pthread_exit and a join of the main thread).
+ * word (pthread_exit and a join of the main thread), 4 our word before
+ * a vfork whose child makes a process with CLONE_VM (its result in res).
  */
 static void
 tidcase(int how)
@@ -107,9 +124,21 @@ tidcase(int how)
 	mainthr = pthread_self();
 	/* Only the waiter may take signals once the main thread ends. */
 	(void)sigfillset(&all);
-	if (how == 0 || how == 1)
+	if (how == 0 || how == 1 || how == 4)
 		(void)syscall(SYS_set_tid_address, &word);
 	switch (how) {
+	case 4:
+		close(res[0]);
+		stk = mmap(NULL, STACKSZ, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+		if (stk == MAP_FAILED)
+			_exit(2);
+		/* Nothing but a clone and _exit in the child. */
+		if (vfork() == 0)
+			_exit(clone(waiter_res, stk + STACKSZ,
+			    CLONE_VM | SIGCHLD, NULL) == -1 ? 2 : 0);
+		close(res[1]);
+		break;
 	case 0:
 	case 2:
 		if (pthread_create(&th, NULL, waiter, NULL) != 0)
@@ -140,8 +169,13 @@ run(const char *key, int how, char *self)
 	char	*av[] = { self, "join", NULL };
 	pid_t	 pid;
 	int	 st;
+	char	 r;
 
 	fflush(stdout);
+	if (how == 4 && pipe(res) == -1) {
+		result(key, -1);
+		return;
+	}
 	if ((pid = fork()) == -1) {
 		result(key, -1);
 		return;
@@ -152,9 +186,15 @@ run(const char *key, int how, char *self)
 	}
 	if (pid == 0)
 		tidcase(how);
+	if (how == 4) {
+		/* EOF: the process that waits never wrote. */
+		close(res[1]);
+		kv(key, read(res[0], &r, 1) == 1 ? r : 2);
+		close(res[0]);
+	}
 	if (waitpid(pid, &st, 0) == -1)
-		result(key, -1);
-	else
+		result(how == 4 ? "vfork_parent" : key, -1);
+	else if (how != 4)
 		kv(key, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 
@@ -177,5 +217,6 @@ main(int argc, char *argv[])
 	run("cleared_clone", 1, argv[0]);
 	run("cleared_set_after", 2, argv[0]);
 	run("join_main", 3, argv[0]);
+	run("cleared_vfork_clone", 4, argv[0]);
 	return 0;
 }
