@@ -385,6 +385,7 @@ struct tracee {
 #define T_HELD		 0x10	/* exiting, held for an in-flight call */
 #define T_TBMASK	 0x20	/* signals blocked until the call's exit */
 #define T_TBCONT	 0x40	/* ... an exit stop asked for that alone */
+#define T_TBAGAIN	 0x80	/* ... run again by an injected step */
 	uint64_t		 t_ctid;	/* CLONE_CHILD_SETTID address */
 	pid_t			 t_newchild;	/* for T_FORKRET */
 	struct call		 t_call;
@@ -621,6 +622,7 @@ void		 takeback_arm(struct interp *, struct tracee *);
 void		 takeback_undo(struct tracee *, int);
 void		 takeback_unmask(struct tracee *);
 void		 takeback_rewind(struct tracee *);
+void		 takeback_rearm(struct tracee *, uint64_t *);
 void		 takeback_drop(struct interp *, struct tracee *);
 void		 mm_unref(struct mm *);
 struct mm	*mm_new(void);

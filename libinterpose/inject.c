@@ -137,8 +137,10 @@ inject_stop(struct interp *ip, struct tracee *t)
 		(void)regs_setall(t, s->saved);
 		if (s->err != 0)
 			(void)regs_set(t, R_RET, (uint64_t)-s->err);
-	} else
+	} else {
+		takeback_rearm(t, s->saved);
 		(void)regs_restart(t, s->saved);
+	}
 	t->t_state = TS_RUN;
 	scratch_release(ip, &t->t_call);
 	(void)ptrace(PTRACE_CONT, t->t_tid, NULL, 0);

@@ -558,12 +558,48 @@ takeback_undo(struct tracee *t, int ev)
  * A call taken back that an injected step now runs again from its start
  * (scratch to map first, ...), or cuts short: no exit stop of its own
  * will come, so its signal mask comes back now, before the step runs.
+ * Remembered (T_TBAGAIN) for takeback_rearm().
  */
 void
 takeback_rewind(struct tracee *t)
 {
-	if (t->t_flags & T_TBMASK)
+	if (t->t_flags & T_TBMASK) {
 		takeback_unmask(t);
+		t->t_flags |= T_TBAGAIN;
+	}
+}
+
+/*
+ * The call taken back, run again from its start once the injected steps
+ * are done (saved: its registers, about to be put back): armed again as
+ * takeback_arm() arms it, its path argument TB_MAGIC and its signals
+ * blocked, so that it comes back to the guard's TRACE stop, where the
+ * steps' work is found done.  Without this it went to the listener and
+ * was taken back again, once for each step: four times for the open of
+ * /dev/null by a new process, whose scratch is set up in three.
+ */
+void
+takeback_rearm(struct tracee *t, uint64_t *saved)
+{
+	const struct pers	*p = t->t_tbpers;
+	uint64_t		*a, all = ~0ULL;
+
+	if (!(t->t_flags & T_TBAGAIN))
+		return;
+	t->t_flags &= ~T_TBAGAIN;
+	if (p == NULL || (int)*regs_slot(p, saved, R_NR) != t->t_tbnr ||
+	    ptrace(PTRACE_GETSIGMASK, t->t_tid, sizeof(all),
+	    &t->t_tbmask) == -1)
+		return;
+	if (ptrace(PTRACE_SETSIGMASK, t->t_tid, sizeof(all), &all) == -1) {
+		(void)ptrace(PTRACE_SETSIGMASK, t->t_tid, sizeof(all),
+		    &t->t_tbmask);
+		return;
+	}
+	a = regs_slot(p, saved, R_A0 + t->t_tbarg);
+	t->t_tbval = *a;
+	*a = TB_MAGIC;
+	t->t_tb = TB_ARMED;
 }
 
 /* The exit of a call taken back: its signal mask back (T_TBMASK). */

@@ -524,10 +524,13 @@ scratch_inject_exit(struct interp *ip, struct tracee *t)
 	mm->m_busy = 0;
 	if (full && p != NULL) {
 		/* The call that needed scratch fails as an open would. */
+		t->t_flags &= ~T_TBAGAIN;
 		*regs_slot(p, t->t_saved, R_RET) = (uint64_t)ret;
 		(void)regs_setall(t, t->t_saved);
-	} else
+	} else {
+		takeback_rearm(t, t->t_saved);
 		(void)regs_restart(t, t->t_saved);
+	}
 	t->t_state = TS_RUN;
 	(void)ptrace(PTRACE_CONT, t->t_tid, NULL, 0);
 	scratch_wake(ip);

@@ -364,6 +364,23 @@ SH
 	verdict
 }
 
+@test "a device opened first thing in a new image is taken back once, not again after each step that maps scratch" {
+	# The open of /dev/null is taken back (a device's open acts); the
+	# stop maps scratch first, in injected steps after which the call
+	# runs again from its start.  Armed again (its path TB_MAGIC), it
+	# comes back to the stop, not to the listener, which took it back
+	# once for each step before: 4 times.
+	inst -v -- sh -c 'exec sh -c ": </dev/null"'
+	check_status 0
+	tb_count
+	[ "${TB:-x}" = 1 ] || fail_note "$TB queries taken back (want 1)"
+	inst -v -- sh -c ': </dev/null; sh -c ": </dev/null"'
+	check_status 0
+	tb_count
+	[ "${TB:-x}" = 2 ] || fail_note "$TB queries taken back in two images (want 2)"
+	verdict
+}
+
 # A task killed while its call waits to be taken back: the notification
 # is gone when the tracing thread comes to it.  That failure is the
 # take-back's own (the call never runs), not the tracing thread's: it
