@@ -269,7 +269,7 @@ tidaddr_apply(struct interp *ip, struct tracee *t, struct call *c,
 /*
  * At the exit stop of t's vfork (or clone with CLONE_VFORK, c its call;
  * NULL if the clone went untrapped): t runs again only now that its
- * child, whose real pid is child, has left the address space (exec,
+ * child, whose virtual pid is vchild, has left the address space (exec,
  * exit).  If t's address is kept and the space has another user all the
  * same, a process the child made with CLONE_VM that outlives it, the
  * kernel is given the address before t can end: set_tid_address injected
@@ -281,7 +281,7 @@ tidaddr_apply(struct interp *ip, struct tracee *t, struct call *c,
  */
 int
 tidaddr_vforked(struct interp *ip, struct tracee *t, struct call *c,
-    pid_t child)
+    pid_t vchild)
 {
 	struct ptrace_syscall_info	 info;
 	struct tracee			*ct;
@@ -289,12 +289,11 @@ tidaddr_vforked(struct interp *ip, struct tracee *t, struct call *c,
 	uint64_t			 a[6] = { TB_MAGIC, 0, 0, 0, 0, 0 };
 	int				 users;
 
-	if (!t->t_tidset || t->t_mm == NULL)
+	if (!t->t_tidset || t->t_mm == NULL || (users = t->t_mm->m_refs) < 2)
 		return 0;
-	users = t->t_mm->m_refs;
 	/* The model may not have seen the child's exec or exit yet. */
-	if ((ct = tracee_find(ip, child)) != NULL && ct != t &&
-	    ct->t_mm == t->t_mm)
+	if ((ct = tracee_find(ip, vmap_v2r(&ip->i_vmap, vchild))) != NULL &&
+	    ct != t && ct->t_mm == t->t_mm)
 		users--;
 	if (users <= 1)
 		return 0;

@@ -178,7 +178,7 @@ h_clone3_exit(struct interp *ip, struct tracee *t, struct call *c)
 		return V_CONT;
 	(void)regs_set(t, R_RET, (uint64_t)c->c_aux[3]);
 	if ((c->c_aux[0] & CLONE_VFORK) &&
-	    tidaddr_vforked(ip, t, c, (pid_t)c->c_ret))
+	    tidaddr_vforked(ip, t, c, (pid_t)c->c_aux[3]))
 		return V_PARK;
 	return V_CONT;
 }

@@ -452,8 +452,7 @@ interpose_step(struct interp *ip)
 			t->t_flags &= ~T_FORKRET;
 			(void)regs_set(t, R_RET, (uint64_t)t->t_newchild);
 			t->t_state = TS_RUN;
-			if (!tidaddr_vforked(ip, t, NULL,
-			    vmap_v2r(&ip->i_vmap, t->t_newchild)))
+			if (!tidaddr_vforked(ip, t, NULL, t->t_newchild))
 				tracer_resume(ip, t, V_CONT);
 		} else if (t->t_state == TS_CALL)
 			syscall_exit(ip, t);

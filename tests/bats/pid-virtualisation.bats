@@ -161,9 +161,9 @@ marked() {
 # alone in its address space and gives it at the first thread (without
 # that, get_tid_address, cleared_pthread_create, cleared_clone and
 # join_main fail), or when a vfork child leaves it a process sharing
-# its space (without that, cleared_vfork_clone fails, and does one run
-# in three if the injection is not tried again after a signal cuts it
-# short), and lets a caller that shares its space make the call (kept
+# its space (without that, cleared_vfork_clone and cleared_vfork_clone3
+# fail, and do one run in three if the injection is not tried again
+# after a signal cuts it short), and lets a caller that shares its space make the call (kept
 # instead, cleared_set_after fails).  A case that fails says 1 after 5 s.
 @test "probe-tidaddr: set_tid_address answers the virtual tid and its word is cleared" {
 	probe tidaddr
@@ -176,6 +176,7 @@ marked() {
 	check cleared_set_after 0
 	check join_main 0
 	check cleared_vfork_clone 0
+	check cleared_vfork_clone3 0
 	sys set_tid_address 0
 	check ret 1
 	verdict

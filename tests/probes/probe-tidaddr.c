@@ -29,7 +29,9 @@
  * a bare clone, and (cleared_vfork_clone) before a vfork whose child
  * makes a process with CLONE_VM that waits, the vfork child gone, while
  * the parent, sharing its space with that process only, ends; that
- * process's result comes back through a pipe.  A forked child has the
+ * process's result comes back through a pipe.  cleared_vfork_clone3 is
+ * the same with clone3(CLONE_VM | CLONE_VFORK) for the vfork, as
+ * posix_spawn makes it.  A forked child has the
  * word its fork gave the kernel (CLONE_CHILD_CLEARTID): the case of the
  * address glibc sets at the start of an image (join_main) runs in a new
  * one, "probe-tidaddr join".
@@ -42,6 +44,7 @@
 #include <sys/wait.h>
 
 #include <linux/futex.h>
+#include <linux/sched.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -95,6 +98,47 @@ waiter_res(void *arg)
 	_exit(write(res[1], &r, 1) == 1 ? 0 : 2);
 }
 
+/* The vfork child: a process that shares the space, then _exit. */
+static void
+vfork_child(void)
+{
+	char	*stk;
+
+	stk = mmap(NULL, STACKSZ, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	_exit(stk == MAP_FAILED || clone(waiter_res, stk + STACKSZ,
+	    CLONE_VM | SIGCHLD, NULL) == -1 ? 2 : 0);
+}
+
+/*
+ * clone3(CLONE_VM | CLONE_VFORK) with a stack of its own, the child
+ * calling fn there at once, never to return (x86-64).
+ */
+static long
+clone3_vfork(void (*fn)(void))
+{
+	static char		 stk[STACKSZ] __attribute__((aligned(16)));
+	struct clone_args	 ca;
+	register void		(*f)(void) __asm__("r12") = fn;
+	long			 r;
+
+	memset(&ca, 0, sizeof(ca));
+	ca.flags = CLONE_VM | CLONE_VFORK;
+	ca.exit_signal = SIGCHLD;
+	ca.stack = (uint64_t)(uintptr_t)stk;
+	ca.stack_size = sizeof(stk);
+	__asm__ volatile("syscall\n\t"
+	    "testq %%rax, %%rax\n\t"
+	    "jnz 1f\n\t"
+	    "call *%%r12\n\t"
+	    "ud2\n"
+	    "1:"
+	    : "=a" (r)
+	    : "0" ((long)SYS_clone3), "D" (&ca), "S" (sizeof(ca)), "r" (f)
+	    : "rcx", "r11", "memory");
+	return r;
+}
+
 /* pthread_join of the main thread, ended by pthread_exit. */
 static void *
 joiner(void *arg)
@@ -111,7 +155,8 @@ joiner(void *arg)
  * The cases.  how: 0 our word before pthread_create, 1 before a bare
  * clone of a thread, 2 our word set after pthread_create, 3 glibc's own
  * word (pthread_exit and a join of the main thread), 4 our word before
- * a vfork whose child makes a process with CLONE_VM (its result in res).
+ * a vfork whose child makes a process with CLONE_VM (its result in res),
+ * 5 the same with clone3 for the vfork.
  */
 static void
 tidcase(int how)
@@ -124,19 +169,17 @@ tidcase(int how)
 	mainthr = pthread_self();
 	/* Only the waiter may take signals once the main thread ends. */
 	(void)sigfillset(&all);
-	if (how == 0 || how == 1 || how == 4)
+	if (how == 0 || how == 1 || how >= 4)
 		(void)syscall(SYS_set_tid_address, &word);
 	switch (how) {
 	case 4:
+	case 5:
 		close(res[0]);
-		stk = mmap(NULL, STACKSZ, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-		if (stk == MAP_FAILED)
-			_exit(2);
-		/* Nothing but a clone and _exit in the child. */
-		if (vfork() == 0)
-			_exit(clone(waiter_res, stk + STACKSZ,
-			    CLONE_VM | SIGCHLD, NULL) == -1 ? 2 : 0);
+		if (how == 5) {
+			if (clone3_vfork(vfork_child) == -1)
+				_exit(2);
+		} else if (vfork() == 0)
+			vfork_child();
 		close(res[1]);
 		break;
 	case 0:
@@ -172,7 +215,7 @@ run(const char *key, int how, char *self)
 	char	 r;
 
 	fflush(stdout);
-	if (how == 4 && pipe(res) == -1) {
+	if (how >= 4 && pipe(res) == -1) {
 		result(key, -1);
 		return;
 	}
@@ -186,15 +229,15 @@ run(const char *key, int how, char *self)
 	}
 	if (pid == 0)
 		tidcase(how);
-	if (how == 4) {
+	if (how >= 4) {
 		/* EOF: the process that waits never wrote. */
 		close(res[1]);
 		kv(key, read(res[0], &r, 1) == 1 ? r : 2);
 		close(res[0]);
 	}
 	if (waitpid(pid, &st, 0) == -1)
-		result(how == 4 ? "vfork_parent" : key, -1);
-	else if (how != 4)
+		result(how >= 4 ? "vfork_parent" : key, -1);
+	else if (how < 4)
 		kv(key, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 
@@ -218,5 +261,6 @@ main(int argc, char *argv[])
 	run("cleared_set_after", 2, argv[0]);
 	run("join_main", 3, argv[0]);
 	run("cleared_vfork_clone", 4, argv[0]);
+	run("cleared_vfork_clone3", 5, argv[0]);
 	return 0;
 }
