@@ -217,7 +217,7 @@ main(int argc, char *argv[])
 		lanes[k].excl = excl;
 		lanes[k].answer = self;
 	}
-	if ((nfd = bench_trap_getppid(SECCOMP_RET_USER_NOTIF,
+	if ((nfd = bench_trap(__NR_getppid, SECCOMP_RET_USER_NOTIF,
 	    SECCOMP_FILTER_FLAG_NEW_LISTENER)) == -1) {
 		fprintf(stderr, "bw-lanes: no seccomp listener: %s\n",
 		    strerror(errno));

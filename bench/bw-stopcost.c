@@ -142,7 +142,7 @@ main(int argc, char *argv[])
 		if (ptrace(PTRACE_TRACEME, 0, 0, 0) == -1)
 			err(1, "PTRACE_TRACEME");
 		raise(SIGSTOP);
-		if (bench_trap_getppid(SECCOMP_RET_TRACE, 0) == -1)
+		if (bench_trap(__NR_getppid, SECCOMP_RET_TRACE, 0) == -1)
 			err(1, "seccomp");
 		ns = calls(n, self);
 		if (write(p[1], &ns, sizeof(ns)) != sizeof(ns))

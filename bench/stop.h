@@ -53,13 +53,6 @@ bench_trap(uint32_t nr, uint32_t action, unsigned int flags)
 	    &prog);
 }
 
-/* The same for getppid. */
-static inline int
-bench_trap_getppid(uint32_t action, unsigned int flags)
-{
-	return bench_trap(__NR_getppid, action, flags);
-}
-
 /* Pin the calling thread (and what it forks after) to one CPU. */
 static inline void
 bench_pin(int cpu)
