@@ -223,6 +223,7 @@ struct proc {
 #define P_GONE		 0x08	/* reaped; kept for its parent's wait */
 #define P_RDTRAP	 0x10	/* has the read filter (signalfd) */
 #define P_RDFAIL	 0x20	/* could not be given it */
+#define P_CONFINED	 0x40	/* narrowed its own rights: see h_confine() */
 	int			 p_pidfd;	/* pins the struct pid */
 };
 TAILQ_HEAD(proclist, proc);
@@ -760,6 +761,7 @@ enum verdict	 h_prctl_exit(struct interp *, struct tracee *,
 		    struct call *);
 enum verdict	 h_seccomp(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_credset(struct interp *, struct tracee *, struct call *);
+enum verdict	 h_confine(struct interp *, struct tracee *, struct call *);
 int		 dump_readable(struct tracee *, uint64_t);
 int		 dump_lost(struct interp *, struct tracee *, struct call *,
 		    enum verdict *);

@@ -1078,6 +1078,10 @@ cred_same(struct interp *ip, struct tracee *t)
 	char	*c;
 	int	 lsm = ip->i_lsm;
 
+	if (t->t_proc != NULL && (t->t_proc->p_flags & P_CONFINED)) {
+		t->t_cred = 2;	/* never ours again: see h_confine() */
+		return 0;
+	}
 	if (ip->i_samecred)
 		return 1;
 	if (t->t_cred == 0) {

@@ -195,6 +195,29 @@ h_unshare(struct interp *ip, struct tracee *t, struct call *c)
 }
 
 /*
+ * landlock_restrict_self, and a write of an LSM's attribute files in
+ * /proc (h_procpath_exit()): the process narrows its access rights in a
+ * way that its ids and capabilities do not show, and what the answer
+ * thread opens or walks with ours (or with its ids taken on) would
+ * escape that.  The process, and every process it makes from then on
+ * (Landlock domains are inherited, across exec too), is marked; its
+ * path queries and opens are then left to the kernel, which runs them
+ * in its context (cred_same() says no).  The whole process, not the
+ * caller alone: a thread made before keeps its rights, and the kernel
+ * decides for it as well.
+ */
+enum verdict
+h_confine(struct interp *ip, struct tracee *t, struct call *c)
+{
+	(void)ip;
+	(void)c;
+	if (t->t_proc != NULL)
+		t->t_proc->p_flags |= P_CONFINED;
+	t->t_cred = 2;
+	return V_CONT;
+}
+
+/*
  * Dumpability.  The kernel refuses a supervisor without CAP_SYS_PTRACE
  * every access to a process that is not dumpable: process_vm_readv,
  * /proc/PID/mem, PTRACE_PEEKDATA, pidfd_getfd, /proc/PID/fd.  Without
@@ -422,6 +445,9 @@ proc_event_fork(struct interp *ip, struct tracee *t, int ev)
 		parent = (flags & CLONE_PARENT) ? t->t_proc->p_parent :
 		    t->t_proc;
 		cp = proc_new(ip, parent, id);
+		/* The creator's rights, not the parent's (CLONE_PARENT). */
+		if (cp != NULL && (t->t_proc->p_flags & P_CONFINED))
+			cp->p_flags |= P_CONFINED;
 	}
 	mm = (flags & CLONE_VM) ? t->t_mm : mm_fork(t->t_mm);
 	if ((ct = tracee_find(ip, (pid_t)msg)) == NULL) {

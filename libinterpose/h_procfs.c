@@ -289,6 +289,27 @@ real_kind(const char *l)
 }
 
 /*
+ * Is l (as real_kind() takes it) a file of an LSM's attributes, which a
+ * process writes to change its own context: /proc/R[/task/T]/attr/...?
+ */
+static int
+attr_file(const char *l)
+{
+	const char	*s = l + 6;
+	char		*e;
+
+	if (strncmp(l, "/proc/", 6) != 0 || !isdigit((unsigned char)*s))
+		return 0;
+	(void)strtol(s, &e, 10);
+	s = e;
+	if (strncmp(s, "/task/", 6) == 0 && isdigit((unsigned char)s[6])) {
+		(void)strtol(s + 6, &e, 10);
+		s = e;
+	}
+	return strncmp(s, "/attr/", 6) == 0;
+}
+
+/*
  * The real tgid of virtual process v of the instance, or GHOST_PID; with
  * tid, that of its thread vt (or GHOST_PID) in *tid.
  */
@@ -1271,6 +1292,10 @@ h_procpath_exit(struct interp *ip, struct tracee *t, struct call *c)
 		    id->v_gone || proc_held(ip, (pid_t)r) == 0)
 			goto refuse;
 	}
+	/* Its context may change by the write: see h_confine(). */
+	if (attr_file(l) && ((fl = fd_flags(t->t_tid, fd)) == -1 ||
+	    (!(fl & O_PATH) && (fl & O_ACCMODE) != O_RDONLY)))
+		(void)h_confine(ip, t, c);
 	if ((k = real_kind(l)) < PK_STAT)
 		return V_CONT;
 	/* Unknown flags: as if readable. */

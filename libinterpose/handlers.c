@@ -215,6 +215,12 @@ const struct handler handlers[SN__MAX] = {
 	[SN_setfsgid32] = { CRED },
 	[SN_setgroups] = { CRED },
 	[SN_setgroups32] = { CRED },
+	[SN_landlock_restrict_self] = { .enter = h_confine, .class = HC_ID,
+	    .stops = 1, .how = "the caller's process, and every process it "
+	    "makes, marked as narrowing its own rights: its path queries "
+	    "and opens are left to the kernel (at a ptrace stop), never "
+	    "answered with the supervisor's rights; so is a process that "
+	    "opens an LSM's attribute files in /proc for writing" },
 	[SN_prctl] = { .enter = h_prctl, .exit = h_prctl_exit,
 	    .class = HC_PID, .stops = 2,
 	    .how = "PR_SET_PTRACER and PR_SCHED_CORE pids translated; "

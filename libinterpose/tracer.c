@@ -106,13 +106,16 @@ interpose_new(interpose_log_fn fn, void *arg, int verbose)
 	ip->i_captrace = cap_has(CAP_SYS_PTRACE);
 	/*
 	 * Without privilege, the instance (under NO_NEW_PRIVS) can never
-	 * have other access rights than ours.
+	 * have more access rights than ours, nor fewer but through Landlock
+	 * (h_confine()) or an LSM that keeps contexts, which can put an exec
+	 * in a narrower one (AppArmor attaches profiles to programs, under
+	 * NO_NEW_PRIVS too).  Otherwise, task by task: those whose rights
+	 * are ours (cred_same()).
 	 */
-	ip->i_samecred = geteuid() != 0 && !cap_has(CAP_DAC_OVERRIDE) &&
-	    !cap_has(CAP_DAC_READ_SEARCH);
-	/* Otherwise, task by task: those whose rights are ours. */
 	ip->i_lsm = 1;
 	ip->i_cred = cred_text((pid_t)syscall(SYS_gettid), &ip->i_lsm);
+	ip->i_samecred = geteuid() != 0 && !cap_has(CAP_DAC_OVERRIDE) &&
+	    !cap_has(CAP_DAC_READ_SEARCH) && !ip->i_lsm;
 	/* The instance starts in our root: walks start there until a chroot. */
 	if ((ip->i_rootfd = open("/", O_PATH | O_CLOEXEC)) != -1 &&
 	    fstat(ip->i_rootfd, &st) == 0) {

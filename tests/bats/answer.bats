@@ -465,3 +465,51 @@ answer_threads() {
 	rm -f "$Q.a" "$Q.b"
 	verdict
 }
+
+# confine_dir: a directory for probe-confine (a/f and b/f), in /tmp for
+# another user to reach; teardown removes it.
+confine_dir() {
+	Q=$(mktemp -d /tmp/mult-confine.XXXXXX) && mkdir "$Q/a" "$Q/b" &&
+	    echo a >"$Q/a/f" && echo b >"$Q/b/f" && chmod -R a+rX "$Q"
+}
+
+# Landlock narrows a process's rights without changing its ids; at
+# 4e5ec85 the answer thread opened b/f with the supervisor's rights for
+# the process, its threads, children and new image (open_b, openat_b,
+# thread_after_open_b, child_open_b and exec_open_b were 0).
+@test "a process that confines itself with Landlock stays confined: its opens, its threads', children's and new image's refused as natively" {
+	confine_dir
+	capture "$PROBES/probe-confine" "$Q"
+	[ "$status" -ne 77 ] || skip "$(kv skip)"
+	check_status 0
+	native=$output
+	check open_b -EACCES
+	check thread_before_open_b 0
+	inst -v -- "$PROBES/probe-confine" "$Q"
+	check_status 0
+	same_as_native
+	inst -N -- "$PROBES/probe-confine" "$Q"
+	check_status 0
+	same_as_native
+	verdict
+}
+
+# A process writes /proc/self/attr/current to change its LSM context
+# (AppArmor's change_profile, SELinux's setcon): from then on its opens
+# are taken back to the kernel; reading the file changes nothing.
+@test "a process that opens its LSM attribute file for writing has its opens left to the kernel, one that reads it not" {
+	confine_dir
+	capture "$PROBES/probe-confine" -w "$Q/a/f" 1
+	[ "$(kv attr_open)" = 0 ] || skip "/proc/self/attr/current cannot be opened for writing here ($(kv attr_open))"
+	inst -v -- "$PROBES/probe-confine" -w "$Q/a/f" 50
+	check_status 0
+	check opened 50
+	tb_count
+	[ "${TB:-0}" -ge 50 ] || fail_note "$TB queries taken back after the write (want at least 50: every open)"
+	inst -v -- "$PROBES/probe-confine" -r "$Q/a/f" 50
+	check_status 0
+	check opened 50
+	tb_count
+	[ "${TB:-x}" -le 1 ] || fail_note "$TB queries taken back after a read (want at most 1: the attribute file's own open)"
+	verdict
+}
