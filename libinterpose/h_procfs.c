@@ -1152,8 +1152,13 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 	}
 	if (c->c_sn == SN_open || c->c_sn == SN_openat)
 		flags = c->c_arg[c->c_sn == SN_open ? 1 : 2];
-	/* The queries come here when their answer cannot be the walk's. */
-	if (is_open(c->c_sn) || !ip->i_samecred) {
+	/*
+	 * The queries come here when their answer cannot be the walk's:
+	 * other rights (walked first, the kernel answers), or, with ours,
+	 * a walk that could not be made (the string checks alone).
+	 */
+	if (is_open(c->c_sn) || !ip->i_samecred ||
+	    (t->t_proc->p_flags & P_CONFINED)) {
 		switch ((e = path_outside(ip, t, dirfd, s, path_follows(c),
 		    vpath, sizeof(vpath)))) {
 		case 1:

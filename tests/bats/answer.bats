@@ -28,10 +28,13 @@ native_run() {
 	native=$output
 }
 
-# same_as_native: $output is $native but for rounds= and signals_seen=,
-# which follow the options the two runs were given.
+# same_as_native [KEY...]: $output is $native but for rounds= and
+# signals_seen=, which follow the options the two runs were given, and
+# the KEYs.
 same_as_native() {
-	local drop='^(rounds|signals_seen)='
+	local k drop='^(rounds|signals_seen'
+	for k in "$@"; do drop="$drop|$k"; done
+	drop="$drop)="
 	[ "$(printf '%s\n' "${lines[@]}" | grep -Ev "$drop")" = \
 	    "$(printf '%s\n' "$native" | grep -Ev "$drop")" ] ||
 	    fail_note "answers differ from native: '$(echo $output)' against '$(echo $native)'"
@@ -466,31 +469,39 @@ answer_threads() {
 	verdict
 }
 
-# confine_dir: a directory for probe-confine (a/f and b/f), in /tmp for
-# another user to reach; teardown removes it.
+# confine_dir: a directory for probe-confine (a/f and b/f, l a link to
+# this shell's /proc entry: outside any instance), in /tmp for another
+# user to reach; teardown removes it.
 confine_dir() {
 	Q=$(mktemp -d /tmp/mult-confine.XXXXXX) && mkdir "$Q/a" "$Q/b" &&
-	    echo a >"$Q/a/f" && echo b >"$Q/b/f" && chmod -R a+rX "$Q"
+	    echo a >"$Q/a/f" && echo b >"$Q/b/f" &&
+	    ln -s "/proc/$$/status" "$Q/l" && chmod -R a+rX "$Q"
 }
 
 # Landlock narrows a process's rights without changing its ids; at
 # 4e5ec85 the answer thread opened b/f with the supervisor's rights for
 # the process, its threads, children and new image (open_b, openat_b,
-# thread_after_open_b, child_open_b and exec_open_b were 0).
+# thread_after_open_b, child_open_b and exec_open_b were 0).  Its
+# queries, left to the kernel, are walked first all the same: a link
+# into an outside process's /proc entry is not there (stat_link was 0
+# for nobody, the string checks alone).
 @test "a process that confines itself with Landlock stays confined: its opens, its threads', children's and new image's refused as natively" {
 	confine_dir
-	capture "$PROBES/probe-confine" "$Q"
+	capture "$PROBES/probe-confine" "$Q" "$Q/l"
 	[ "$status" -ne 77 ] || skip "$(kv skip)"
 	check_status 0
 	native=$output
 	check open_b -EACCES
 	check thread_before_open_b 0
-	inst -v -- "$PROBES/probe-confine" "$Q"
+	check stat_link 0
+	inst -v -- "$PROBES/probe-confine" "$Q" "$Q/l"
 	check_status 0
-	same_as_native
-	inst -N -- "$PROBES/probe-confine" "$Q"
+	check stat_link -ENOENT
+	same_as_native stat_link
+	inst -N -- "$PROBES/probe-confine" "$Q" "$Q/l"
 	check_status 0
-	same_as_native
+	check stat_link -ENOENT
+	same_as_native stat_link
 	verdict
 }
 

@@ -15,13 +15,15 @@
  */
 
 /*
- * probe-confine DIR: a process that narrows its own rights with Landlock
+ * probe-confine DIR [LINK]: a process that narrows its own rights with Landlock
  * keeps them narrow.  DIR holds a/f and b/f.  The probe allows reading
  * under the system directories and DIR/a only, then opens DIR/b/f from
  * itself, a thread made after, a thread made before (which Landlock
  * leaves free), a child, and its own image again after an exec.  A
  * supervisor that opened files for the instance with its own rights
- * would open them all.
+ * would open them all.  LINK, a symbolic link into another process's
+ * /proc entry, is then given to stat (stat_link): a query the kernel
+ * decides must still be walked first.
  *
  * probe-confine -x PATH KEY: open PATH and print KEY=0 or KEY=-ERRNO
  * (the image run after the exec).
@@ -124,8 +126,8 @@ main(int argc, char *argv[])
 		kv("opened", (long)n);
 		return 0;
 	}
-	if (argc != 2) {
-		fprintf(stderr, "usage: probe-confine DIR\n");
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: probe-confine DIR [LINK]\n");
 		return 1;
 	}
 	(void)snprintf(apath, sizeof(apath), "%s/a/f", argv[1]);
@@ -197,6 +199,8 @@ main(int argc, char *argv[])
 	}
 	/* Landlock does not hide that a file is there. */
 	result("stat_b", stat(bpath, &st));
+	if (argc == 3)
+		result("stat_link", stat(argv[2], &st));
 
 	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
 	(void)pthread_join(pre, &tr);
