@@ -1001,6 +1001,35 @@ openq_held(struct interp *ip, struct tracee *t, struct call *c,
 }
 
 /*
+ * Is s a plain absolute path into procfs, for a caller whose root is
+ * ours, with procfs mounted once, at /proc, hiding nothing: "/proc/"
+ * then names, none empty, "." or "..", no slash at the end?  Then the
+ * kernel's walk goes where the string says as far as ppath_make() reads
+ * it (a pid, or self or thread-self, task and a tid, a file of the pid
+ * directory, none of them a link): what the long walk would find,
+ * without its two dozen system calls.  What lies past that is opened
+ * with RESOLVE_NO_SYMLINKS (openq_held()) or taken back.
+ */
+static int
+proc_plain(const struct interp *ip, const char *s)
+{
+	const char	*p;
+	size_t		 n;
+
+	if (ip->i_chrooted || ip->i_prochide || ip->i_nprocmnt != 1 ||
+	    strcmp(ip->i_procmnt[0], "/proc") != 0 ||
+	    strncmp(s, "/proc/", 6) != 0)
+		return 0;
+	for (p = s + 5; *p == '/'; p += n) {
+		n = strcspn(++p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * An open for reading that the answer thread's short walk left (h_openq()
  * in h_path.c), with its caller's rights ours: if it names a file of
  * /proc served as a snapshot, the snapshot is made here, as h_procpath()
@@ -1008,9 +1037,9 @@ openq_held(struct interp *ip, struct tracee *t, struct call *c,
  * saves the take-back's three stops and the hand-over's notification;
  * most other files of /proc are opened here (openq_held()).  The long
  * walk is the stop's too (path_outside()), made in the caller's root
- * and working directory by tid while the caller waits.  Anything else
- * is taken back.  f: the open flags, which the notify filter keeps to
- * reading (OPENQ_NOT).
+ * and working directory by tid while the caller waits, but for a plain
+ * path (proc_plain()).  Anything else is taken back.  f: the open flags,
+ * which the notify filter keeps to reading (OPENQ_NOT).
  */
 enum verdict
 h_openq_proc(struct interp *ip, struct tracee *t, struct call *c, int dirfd,
@@ -1024,8 +1053,12 @@ h_openq_proc(struct interp *ip, struct tracee *t, struct call *c, int dirfd,
 
 	if (f & O_DIRECTORY)
 		return V_CONT;
-	switch ((e = path_outside(ip, t, dirfd, s, open_follows(f), vpath,
-	    sizeof(vpath)))) {
+	if (proc_plain(ip, s))
+		e = 0;
+	else
+		e = path_outside(ip, t, dirfd, s, open_follows(f), vpath,
+		    sizeof(vpath));
+	switch (e) {
 	case 0:
 		break;
 	case 1:
@@ -1275,6 +1308,7 @@ h_procpath_exit(struct interp *ip, struct tracee *t, struct call *c)
 	char		 l[128];
 	long		 r;
 	struct vid	*id;
+	struct tracee	*u;
 	enum pkind	 k;
 	ssize_t		 n;
 	int		 fd, fl, err = ENOENT;
@@ -1297,10 +1331,18 @@ h_procpath_exit(struct interp *ip, struct tracee *t, struct call *c)
 		    id->v_gone || proc_held(ip, (pid_t)r) == 0)
 			goto refuse;
 	}
-	/* Its context may change by the write: see h_confine(). */
+	/*
+	 * A context may change by the write (see h_confine()): the
+	 * opener's, or that of the task the file is of, which alone may
+	 * write it, should the opener hand it the descriptor.
+	 */
 	if (attr_file(l) && ((fl = fd_flags(t->t_tid, fd)) == -1 ||
-	    (!(fl & O_PATH) && (fl & O_ACCMODE) != O_RDONLY)))
+	    (!(fl & O_PATH) && (fl & O_ACCMODE) != O_RDONLY))) {
 		(void)h_confine(ip, t, c);
+		if ((u = tracee_find(ip, (pid_t)strtol(l + 6, NULL, 10))) !=
+		    NULL && u->t_proc != NULL)
+			u->t_proc->p_flags |= P_CONFINED;
+	}
 	if ((k = real_kind(l)) < PK_STAT)
 		return V_CONT;
 	/* Unknown flags: as if readable. */

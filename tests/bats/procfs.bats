@@ -151,7 +151,9 @@ every_result_is() {
 	probe path "$t/p/$OUT" "$t/p/$OUT/" "$t/o/" "$t/d/../r/status" \
 	    "/proc/self/../$OUT" "/proc/1/task/../../$OUT/status" \
 	    "$t/p/1/../$OUT/cwd" "$t/p/$OUT/root/" "$t/p/$OUT/../self" \
-	    "/proc/$OUT/task/$OUT/../../1" "/proc/thread-self/../../../$OUT"
+	    "/proc/$OUT/task/$OUT/../../1" "/proc/thread-self/../../../$OUT" \
+	    "/proc/$OUT/status" "/proc/$OUT/cmdline" "/proc/$OUT/stat" \
+	    "/proc/self/task/$OUT/stat"
 	check_status 0
 	every_result_is -ENOENT
 	probe path -d /proc "$OUT" "$OUT/status" "./$OUT/.."
