@@ -762,6 +762,7 @@ enum verdict	 h_prctl_exit(struct interp *, struct tracee *,
 enum verdict	 h_seccomp(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_credset(struct interp *, struct tracee *, struct call *);
 enum verdict	 h_confine(struct interp *, struct tracee *, struct call *);
+void		 tracee_confine(struct tracee *);
 int		 dump_readable(struct tracee *, uint64_t);
 int		 dump_lost(struct interp *, struct tracee *, struct call *,
 		    enum verdict *);

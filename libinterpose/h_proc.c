@@ -206,14 +206,19 @@ h_unshare(struct interp *ip, struct tracee *t, struct call *c)
  * caller alone: a thread made before keeps its rights, and the kernel
  * decides for it as well.
  */
+void
+tracee_confine(struct tracee *t)
+{
+	if (t != NULL && t->t_proc != NULL)
+		t->t_proc->p_flags |= P_CONFINED;
+}
+
 enum verdict
 h_confine(struct interp *ip, struct tracee *t, struct call *c)
 {
 	(void)ip;
 	(void)c;
-	if (t->t_proc != NULL)
-		t->t_proc->p_flags |= P_CONFINED;
-	t->t_cred = 2;
+	tracee_confine(t);
 	return V_CONT;
 }
 

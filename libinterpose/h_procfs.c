@@ -1187,11 +1187,11 @@ h_procpath(struct interp *ip, struct tracee *t, struct call *c)
 		flags = c->c_arg[c->c_sn == SN_open ? 1 : 2];
 	/*
 	 * The queries come here when their answer cannot be the walk's:
-	 * other rights (walked first, the kernel answers), or, with ours,
-	 * a walk that could not be made (the string checks alone).
+	 * other rights (walked first, the kernel answers: an instance
+	 * that started with ours can narrow them, h_confine()), or, with
+	 * ours, a walk that could not be made (the string checks alone).
 	 */
-	if (is_open(c->c_sn) || !ip->i_samecred ||
-	    (t->t_proc->p_flags & P_CONFINED)) {
+	if (is_open(c->c_sn) || !ip->i_samecred || !cred_same(ip, t)) {
 		switch ((e = path_outside(ip, t, dirfd, s, path_follows(c),
 		    vpath, sizeof(vpath)))) {
 		case 1:
@@ -1308,7 +1308,6 @@ h_procpath_exit(struct interp *ip, struct tracee *t, struct call *c)
 	char		 l[128];
 	long		 r;
 	struct vid	*id;
-	struct tracee	*u;
 	enum pkind	 k;
 	ssize_t		 n;
 	int		 fd, fl, err = ENOENT;
@@ -1338,10 +1337,9 @@ h_procpath_exit(struct interp *ip, struct tracee *t, struct call *c)
 	 */
 	if (attr_file(l) && ((fl = fd_flags(t->t_tid, fd)) == -1 ||
 	    (!(fl & O_PATH) && (fl & O_ACCMODE) != O_RDONLY))) {
-		(void)h_confine(ip, t, c);
-		if ((u = tracee_find(ip, (pid_t)strtol(l + 6, NULL, 10))) !=
-		    NULL && u->t_proc != NULL)
-			u->t_proc->p_flags |= P_CONFINED;
+		tracee_confine(t);
+		tracee_confine(tracee_find(ip, (pid_t)strtol(l + 6, NULL,
+		    10)));
 	}
 	if ((k = real_kind(l)) < PK_STAT)
 		return V_CONT;
