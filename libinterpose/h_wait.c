@@ -54,11 +54,30 @@ wait_reaped(struct interp *ip, pid_t real)
 		}
 }
 
+/*
+ * Whether t's process can only be told ECHILD (or an argument's error):
+ * it has no child, dead or alive, and t is its only thread, so none can
+ * be made while it waits (a CLONE_PARENT needs a child of its own,
+ * orphans go to an ancestor of theirs, and instance processes trace
+ * nothing).  Its wait then returns no pid and takes no exit stop, and
+ * its arguments are left as they are: no number names a child of it.
+ */
+static int
+wait_childless(const struct tracee *t)
+{
+	const struct proc	*p = t->t_proc;
+
+	return p != NULL && p->p_threads == 1 &&
+	    TAILQ_EMPTY(&p->p_children);
+}
+
 enum verdict
 h_wait4(struct interp *ip, struct tracee *t, struct call *c)
 {
 	pid_t	 pid = (pid_t)c->c_arg[0];
 
+	if (wait_childless(t))
+		return V_CONT;
 	if (pid > 0 || (pid < -1 && pid != INT32_MIN))
 		if (call_setarg(t, c, 0, (uint32_t)pid_in_pg(ip, pid)) == -1)
 			return V_CONT;
@@ -84,6 +103,8 @@ h_waitid(struct interp *ip, struct tracee *t, struct call *c)
 	int	 type = (int)c->c_arg[0];
 	pid_t	 id = (pid_t)c->c_arg[1];
 
+	if (wait_childless(t))
+		return V_CONT;
 	if (c->c_arg[2] != 0) {
 		switch (scratch_ensure(ip, t, 1)) {
 		case 0:
@@ -121,7 +142,11 @@ h_waitid_exit(struct interp *ip, struct tracee *t, struct call *c)
 	size_t		 off;
 	int32_t		 pid, r;
 
-	if (c->c_arg[2] == 0 || c->c_ret != 0 || c->c_aux[0] == 0 ||
+	/*
+	 * The kernel writes the siginfo whatever the result (zeros on an
+	 * error), except when the rusage could not be written: EFAULT.
+	 */
+	if (c->c_arg[2] == 0 || c->c_ret == -EFAULT || c->c_aux[0] == 0 ||
 	    mem_read(t->t_tid, (uint64_t)c->c_aux[0], copy,
 	    sizeof(copy)) == -1) {
 		proc_waited(ip, t->t_proc);
@@ -129,7 +154,7 @@ h_waitid_exit(struct interp *ip, struct tracee *t, struct call *c)
 	}
 	off = siginfo_pidoff(c->c_pers);
 	memcpy(&pid, copy + off, sizeof(pid));
-	if (pid > 0) {
+	if (c->c_ret == 0 && pid > 0) {
 		r = pid;
 		pid = pid_out(ip, r);
 		memcpy(copy + off, &pid, sizeof(pid));

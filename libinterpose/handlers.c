@@ -246,13 +246,17 @@ const struct handler handlers[SN__MAX] = {
 	/* Waiting. */
 	[SN_wait4] = { .enter = h_wait4, .exit = h_wait4_exit,
 	    .class = HC_WAIT, .stops = 2,
-	    .how = "pid or -pgid translated; result translated" },
+	    .how = "pid or -pgid translated; result translated; "
+	    "left alone, with no exit stop (1 stop), in a process with "
+	    "one thread and no child, where it can only fail" },
 	[SN_waitpid] = { .enter = h_wait4, .exit = h_wait4_exit,
 	    .class = HC_WAIT, .stops = 2, .how = "as wait4 (i386)" },
 	[SN_waitid] = { .enter = h_waitid, .exit = h_waitid_exit,
 	    .class = HC_WAIT, .stops = 2,
 	    .how = "P_PID/P_PGID id translated; siginfo written in "
-	    "scratch, copied out translated" },
+	    "scratch, copied out translated (zeros on an error, as the "
+	    "kernel writes); as wait4 in a process with one thread and "
+	    "no child" },
 
 	/* Signals. */
 	[SN_kill] = { .enter = h_kill, .exit = h_kill_exit,

@@ -68,18 +68,6 @@ tb_unchanged() {
 	    fail_note "$TB queries taken back with $1, $TB0 without (want as many)"
 }
 
-# stops_notifs: from instproc -v's last stderr line, set STOPS and NOTIFS.
-stops_notifs() {
-	local l re='^instproc: ([0-9]+) ptrace stops, ([0-9]+) notifications$'
-	STOPS= NOTIFS=
-	for l in "${stderr_lines[@]}"; do
-		if [[ $l =~ $re ]]; then
-			STOPS=${BASH_REMATCH[1]} NOTIFS=${BASH_REMATCH[2]}
-		fi
-	done
-	[ -n "$STOPS" ] || fail_note "no 'N ptrace stops, M notifications' line on stderr"
-}
-
 @test "getters from 8 threads are answered by notifications, not ptrace stops, and are right" {
 	inst -v -- "$PROBES/probe-getters" 8 500
 	check_status 0

@@ -123,6 +123,18 @@ sys() {
 	inst -- "$PROBES/probe-sys" "$@"
 }
 
+# stops_notifs: from instproc -v's last stderr line, set STOPS and NOTIFS.
+stops_notifs() {
+	local l re='^instproc: ([0-9]+) ptrace stops, ([0-9]+) notifications$'
+	STOPS= NOTIFS=
+	for l in "${stderr_lines[@]}"; do
+		if [[ $l =~ $re ]]; then
+			STOPS=${BASH_REMATCH[1]} NOTIFS=${BASH_REMATCH[2]}
+		fi
+	done
+	[ -n "$STOPS" ] || fail_note "no 'N ptrace stops, M notifications' line on stderr"
+}
+
 # Print the value of KEY from the key=value lines of $output.
 kv() {
 	local l

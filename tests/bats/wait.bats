@@ -12,6 +12,8 @@ load helpers
 	check fork2 3
 	check fork3 4
 	check wnohang_live 0
+	check waitid_badopt -EINVAL
+	check waitid_badopt_si_pid 0
 	check getpgid_child3 4
 	check wait4_pid 2
 	check wait4_pid_status 11
@@ -51,5 +53,39 @@ load helpers
 	check wait4_outside_pgid -ECHILD
 	check waitid_outside_pgid -ECHILD
 	check_outside_untouched
+	verdict
+}
+
+@test "probe-wait -c: a process with no child gets each wait's native error, one stop a wait" {
+	capture "$PROBES/probe-wait" -c 0
+	check_status 0
+	native=$output
+	inst -v -- "$PROBES/probe-wait" -c 0
+	check_status 0
+	stops_notifs
+	stops0=$STOPS
+	inst -v -- "$PROBES/probe-wait" -c 300
+	check_status 0
+	check loop 300
+	[ "$(printf '%s\n' "${lines[@]}" | grep -v '^loop=')" = \
+	    "$(printf '%s\n' "$native" | grep -v '^loop=')" ] ||
+	    fail_note "answers differ from native: '$(echo $output)' against '$(echo $native)'"
+	check wait4_any -ECHILD
+	check wait4_intmin -ESRCH
+	check waitid_all_si_pid 0
+	stops_notifs
+	n=$((STOPS - stops0))
+	[ "$n" -ge 300 ] && [ "$n" -le 310 ] ||
+	    fail_note "$n more ptrace stops for 300 more waits (want 300: no exit stop, the result can carry no pid)"
+	verdict
+}
+
+@test "probe-wait -t: a thread waits from before the other thread's first fork: every pid is a fork's" {
+	probe wait -t 500
+	check_status 0
+	check reaped 500
+	check bad 0
+	check dup 0
+	check wait4_after -ECHILD
 	verdict
 }

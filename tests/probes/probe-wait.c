@@ -18,17 +18,31 @@
  * probe-wait: every flavour of wait reports the child's pid.
  *
  * usage: probe-wait [OUTSIDE_PID [OUTSIDE_PGID]]
+ *        probe-wait -c N
+ *        probe-wait -t N
  *
  * Each check uses one child that blocks on its own pipe until the
  * parent lets it exit with a known code, so exactly one child is a
  * zombie when a wait runs.  For every check X the probe prints X (the
  * wait result or si_pid), X_expect (the fork return) and match_X.
+ *
+ * -c: waits of a process that never had a child: each flavour's error
+ * (ECHILD, and an argument's own errors), what waitid wrote in its
+ * siginfo (filled with 0x5a first), then N more wait4 calls (instproc -v
+ * counts their stops).
+ * -t: one thread forks N children that exit at once while another
+ * waits for any child in a loop, from before the first fork: every pid
+ * a wait returns must be one a fork returned (bad, dup), and all are
+ * reaped (reaped).
  */
 
 #define _GNU_SOURCE
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 
 #include "probe.h"
@@ -109,6 +123,102 @@ check(const char *key, long got, long expect)
 	match(key, got, expect);
 }
 
+/* -c N: the waits of a process without children. */
+static void
+childless(long n)
+{
+	siginfo_t	 si;
+	long		 i;
+	int		 st;
+
+	result("wait4_any", wait4(-1, &st, 0, NULL));
+	result("wait4_wnohang", wait4(-1, &st, WNOHANG, NULL));
+	result("wait4_pid", wait4(2, &st, 0, NULL));
+	result("wait4_pgid", wait4(-2, &st, 0, NULL));
+	result("wait4_intmin", wait4(INT_MIN, &st, 0, NULL));
+	result("wait4_badopt", wait4(-1, &st, 0x40000, NULL));
+	memset(&si, 0x5a, sizeof(si));
+	result("waitid_all", waitid(P_ALL, 0, &si, WEXITED | WNOHANG));
+	kv("waitid_all_si_pid", si.si_pid);
+	kv("waitid_all_si_signo", si.si_signo);
+	result("waitid_pid", waitid(P_PID, 2, &si, WEXITED));
+	result("waitid_pidfd_bad", waitid(P_PIDFD, INT_MAX, &si, WEXITED));
+	result("waitid_badopt", waitid(P_ALL, 0, &si, 0));
+	for (i = 0; i < n; i++)
+		if (wait4(-1, &st, WNOHANG, NULL) != -1 || errno != ECHILD)
+			fail("wait4_loop");
+	kv("loop", n);
+}
+
+static pid_t	*forked, *waited;
+static long	 nkids;
+static volatile int	 nforked;
+
+/* -t: the forking thread. */
+static void *
+forker(void *arg)
+{
+	long	 i;
+	pid_t	 p;
+
+	(void)arg;
+	for (i = 0; i < nkids; i++) {
+		if ((p = fork()) == -1)
+			fail("fork");
+		if (p == 0)
+			_exit(0);
+		forked[i] = p;
+		__atomic_store_n(&nforked, (int)i + 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+/*
+ * -t N: the waiting thread starts before there is a child, so its
+ * first waits find none while the other thread's forks are under way.
+ */
+static void
+threaded(long n)
+{
+	pthread_t	 th;
+	long		 got = 0, i, j, bad = 0, dup = 0, echild = 0;
+	pid_t		 r;
+	int		 st;
+
+	nkids = n;
+	if ((forked = calloc(n, sizeof(*forked))) == NULL ||
+	    (waited = calloc(n, sizeof(*waited))) == NULL)
+		fail("calloc");
+	fflush(stdout);
+	if (pthread_create(&th, NULL, forker, NULL) != 0)
+		fail("pthread_create");
+	while (got < n) {
+		if ((r = wait4(-1, &st, __WALL, NULL)) > 0) {
+			waited[got++] = r;
+			continue;
+		}
+		if (errno != ECHILD)
+			fail("wait4");
+		echild++;
+		sched_yield();
+	}
+	pthread_join(th, NULL);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n && forked[j] != waited[i]; j++)
+			continue;
+		if (j == n)
+			bad++;
+		for (j = 0; j < i; j++)
+			if (waited[j] == waited[i])
+				dup++;
+	}
+	kv("reaped", got);
+	kv("bad", bad);
+	kv("dup", dup);
+	kv("echild", echild);
+	result("wait4_after", wait4(-1, &st, WNOHANG, NULL));
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -119,6 +229,14 @@ main(int argc, char *argv[])
 	long out = 0, outpg = 0, r;
 	int st, fd;
 
+	if (argc == 3 && strcmp(argv[1], "-c") == 0) {
+		childless(parse_long(argv[2]));
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "-t") == 0) {
+		threaded(parse_long(argv[2]));
+		return 0;
+	}
 	if (argc > 1)
 		out = parse_long(argv[1]);
 	if (argc > 2)
@@ -131,6 +249,9 @@ main(int argc, char *argv[])
 	kv("fork2", k[1].pid);
 	kv("fork3", k[2].pid);
 	result("wnohang_live", wait4(-1, &st, WNOHANG, NULL));
+	memset(&si, 0x5a, sizeof(si));
+	result("waitid_badopt", waitid(P_ALL, 0, &si, 0));
+	kv("waitid_badopt_si_pid", si.si_pid);
 	result("getpgid_child3", getpgid(k[2].pid));
 
 	release(&k[0]);
