@@ -12,7 +12,9 @@ load helpers
 	check scratch present
 	check scratch_perms r--s
 	check output_perms none
-	check waitid -ECHILD
+	check waitid 0
+	check match_waitid_si_pid 1
+	check waitid_si_status 7
 	check output_perms_after rw-p
 	verdict
 }

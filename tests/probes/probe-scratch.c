@@ -71,6 +71,7 @@ main(void)
 	siginfo_t			 si;
 	char				 p[16], buf[64];
 	long				 ret;
+	pid_t				 kid;
 	int				 fd;
 
 	h.version = _LINUX_CAPABILITY_VERSION_3;
@@ -85,8 +86,15 @@ main(void)
 	/* The output area only comes with a call that needs it. */
 	perms(OUTA, p, sizeof(p));
 	printf("output_perms=%s\n", p);
-	result("waitid", syscall(SYS_waitid, P_ALL, 0, &si, WEXITED | WNOHANG,
-	    NULL));
+	/* A child to wait for: a childless wait needs nothing of scratch. */
+	fflush(stdout);
+	if ((kid = fork()) == -1)
+		fail("fork");
+	if (kid == 0)
+		_exit(7);
+	result("waitid", syscall(SYS_waitid, P_ALL, 0, &si, WEXITED, NULL));
+	match("waitid_si_pid", si.si_pid, kid);
+	kv("waitid_si_status", si.si_status);
 	perms(OUTA, p, sizeof(p));
 	printf("output_perms_after=%s\n", p);
 
