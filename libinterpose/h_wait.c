@@ -161,8 +161,11 @@ h_waitid_exit(struct interp *ip, struct tracee *t, struct call *c)
 		if (!(c->c_arg[3] & WNOWAIT))
 			wait_reaped(ip, r);
 	}
-	/* Only now does the instance see it, translated. */
-	if (mem_write(t->t_tid, c->c_arg[2], copy, sizeof(copy)) == -1)
+	/*
+	 * Only now does the instance see it, translated: the fields the
+	 * kernel writes, si_signo to si_status, and nothing after them.
+	 */
+	if (mem_write(t->t_tid, c->c_arg[2], copy, off + 12) == -1)
 		(void)regs_set(t, R_RET, (uint64_t)-EFAULT);
 	proc_waited(ip, t->t_proc);
 	return V_CONT;

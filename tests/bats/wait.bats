@@ -21,6 +21,7 @@ load helpers
 	check waitid_pid_si_pid 3
 	check waitid_pid_si_status 12
 	check waitid_pid_si_code 1
+	check waitid_pid_tail 90
 	check waitid_pgid 0
 	check waitid_pgid_si_pid 4
 	check waitid_all 0

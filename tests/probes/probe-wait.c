@@ -259,12 +259,14 @@ main(int argc, char *argv[])
 	kv("wait4_pid_status", WEXITSTATUS(st));
 
 	release(&k[1]);
-	memset(&si, 0, sizeof(si));
+	memset(&si, 0x5a, sizeof(si));
 	r = waitid(P_PID, k[1].pid, &si, WEXITED);
 	result("waitid_pid", r);
 	check("waitid_pid_si_pid", si.si_pid, k[1].pid);
 	kv("waitid_pid_si_status", si.si_status);
 	kv("waitid_pid_si_code", si.si_code);
+	/* The kernel writes up to si_status; the rest stays as it was. */
+	kv("waitid_pid_tail", ((unsigned char *)&si)[sizeof(si) - 1]);
 
 	release(&k[2]);
 	memset(&si, 0, sizeof(si));
